@@ -1,0 +1,28 @@
+// Errors say whether to retry; every error keeps its cause.
+
+/** Worth trying again: a timeout, a 5xx, a broker that is briefly away. */
+export class RetriableError extends Error {
+  override readonly name = 'RetriableError';
+  readonly retryAfterMs: number | undefined;
+  constructor(message: string, options: { cause?: unknown; retryAfterMs?: number } = {}) {
+    super(message, { cause: options.cause });
+    this.retryAfterMs = options.retryAfterMs;
+  }
+}
+
+/** Will fail the same way every time: bad input, an unknown symbol. Dead-letter it or fail the step. */
+export class NonRetriableError extends Error {
+  override readonly name = 'NonRetriableError';
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(message, options);
+  }
+}
+
+/** Retriable unless it says otherwise: unknown failures are assumed transient. */
+export function isRetriable(error: unknown): boolean {
+  return !(error instanceof NonRetriableError);
+}
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

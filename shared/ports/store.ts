@@ -1,0 +1,34 @@
+// The Store port: document and edge collections with upsert by key and the range queries functions need.
+
+export type Doc = Record<string, unknown> & { readonly _key: string };
+
+export interface RangeQuery {
+  /** Numeric field to range over, e.g. open_time; half-open [from, to). */
+  readonly field: string;
+  readonly from?: number;
+  readonly to?: number;
+  /** Exact-match filters on top-level fields. */
+  readonly where?: Readonly<Record<string, string | number | boolean>>;
+  readonly order?: 'asc' | 'desc';
+  readonly limit?: number;
+}
+
+export interface UpsertResult {
+  readonly inserted: number;
+  readonly updated: number;
+}
+
+export interface Store {
+  readonly kind: string;
+  ensureCollection(name: string, kind?: 'document' | 'edge'): Promise<void>;
+  listCollections(): Promise<string[]>;
+  upsert(collection: string, docs: readonly Doc[]): Promise<UpsertResult>;
+  get<T extends Doc = Doc>(collection: string, key: string): Promise<T | undefined>;
+  remove(collection: string, key: string): Promise<boolean>;
+  query<T extends Doc = Doc>(collection: string, query: RangeQuery): Promise<T[]>;
+  count(collection: string, query?: Omit<RangeQuery, 'order' | 'limit'>): Promise<number>;
+  /** Edges whose _from (direction 'out') or _to ('in') is the given vertex id. */
+  edges<T extends Doc = Doc>(collection: string, vertex: string, direction: 'out' | 'in'): Promise<T[]>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,63 @@
+// The Store contract: every adapter (sqlite, ArangoDB) must pass these same tests.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Store } from '../../shared/ports/store.ts';
+
+export function storeContract(name: string, makeStore: () => Promise<Store>) {
+  describe(`Store contract: ${name}`, () => {
+    let store: Store;
+    beforeAll(async () => {
+      store = await makeStore();
+    });
+    afterAll(async () => store.close());
+    const fresh = () => `c_${randomUUID().slice(0, 8)}`;
+
+    it('upserts by key: a second write replaces, never duplicates', async () => {
+      const c = fresh();
+      expect(await store.upsert(c, [{ _key: '1', v: 1 }, { _key: '2', v: 2 }])).toEqual({ inserted: 2, updated: 0 });
+      expect(await store.upsert(c, [{ _key: '2', v: 20 }, { _key: '3', v: 3 }])).toEqual({ inserted: 1, updated: 1 });
+      expect(await store.count(c)).toBe(3);
+      expect(await store.get(c, '2')).toMatchObject({ _key: '2', v: 20 });
+      expect(await store.get(c, 'missing')).toBeUndefined();
+      expect(await store.listCollections()).toContain(c);
+    });
+
+    it('answers half-open range queries in order, with filters and limits', async () => {
+      const c = fresh();
+      await store.upsert(c, Array.from({ length: 20 }, (_, i) => ({ _key: String(i), t: 1000 + i * 10, side: i % 2 === 0 ? 'buy' : 'sell' })));
+      const range = await store.query(c, { field: 't', from: 1050, to: 1100 });
+      expect(range.map((d) => d.t)).toEqual([1050, 1060, 1070, 1080, 1090]);
+      const desc = await store.query(c, { field: 't', order: 'desc', limit: 3 });
+      expect(desc.map((d) => d.t)).toEqual([1190, 1180, 1170]);
+      const buys = await store.query(c, { field: 't', from: 1000, to: 1060, where: { side: 'buy' } });
+      expect(buys.map((d) => d._key)).toEqual(['0', '2', '4']);
+      expect(await store.count(c, { field: 't', from: 1000, to: 1100 })).toBe(10);
+    });
+
+    it('removes documents', async () => {
+      const c = fresh();
+      await store.upsert(c, [{ _key: 'a' }]);
+      expect(await store.remove(c, 'a')).toBe(true);
+      expect(await store.remove(c, 'a')).toBe(false);
+      expect(await store.count(c)).toBe(0);
+    });
+
+    it('keeps edge collections queryable by either end', async () => {
+      const c = fresh();
+      await store.ensureCollection(c, 'edge');
+      await store.upsert(c, [
+        { _key: 'e1', _from: 'symbols/BTCUSDT', _to: 'symbols/ETHUSDT', weight: 0.8 },
+        { _key: 'e2', _from: 'symbols/BTCUSDT', _to: 'symbols/SOLUSDT', weight: 0.6 },
+        { _key: 'e3', _from: 'symbols/ETHUSDT', _to: 'symbols/SOLUSDT', weight: 0.7 },
+      ]);
+      expect((await store.edges(c, 'symbols/BTCUSDT', 'out')).map((e) => e._key).sort()).toEqual(['e1', 'e2']);
+      expect((await store.edges(c, 'symbols/SOLUSDT', 'in')).map((e) => e._key).sort()).toEqual(['e2', 'e3']);
+    });
+
+    it('reads nothing from a collection that does not exist', async () => {
+      const c = fresh();
+      expect(await store.query(c, { field: 't' })).toEqual([]);
+      expect(await store.count(c)).toBe(0);
+    });
+  });
+}
