@@ -1,6 +1,8 @@
 // The Store port: document and edge collections with upsert by key and the range queries functions need.
 
 export type Doc = Record<string, unknown> & { readonly _key: string };
+/** Anything with a key can be read back as a typed document. */
+export type Keyed = { readonly _key: string };
 
 export interface RangeQuery {
   /** Numeric field to range over, e.g. open_time; half-open [from, to). */
@@ -22,13 +24,13 @@ export interface Store {
   readonly kind: string;
   ensureCollection(name: string, kind?: 'document' | 'edge'): Promise<void>;
   listCollections(): Promise<string[]>;
-  upsert(collection: string, docs: readonly Doc[]): Promise<UpsertResult>;
-  get<T extends Doc = Doc>(collection: string, key: string): Promise<T | undefined>;
+  upsert<T extends Keyed>(collection: string, docs: readonly T[]): Promise<UpsertResult>;
+  get<T extends Keyed = Doc>(collection: string, key: string): Promise<T | undefined>;
   remove(collection: string, key: string): Promise<boolean>;
-  query<T extends Doc = Doc>(collection: string, query: RangeQuery): Promise<T[]>;
+  query<T extends Keyed = Doc>(collection: string, query: RangeQuery): Promise<T[]>;
   count(collection: string, query?: Omit<RangeQuery, 'order' | 'limit'>): Promise<number>;
   /** Edges whose _from (direction 'out') or _to ('in') is the given vertex id. */
-  edges<T extends Doc = Doc>(collection: string, vertex: string, direction: 'out' | 'in'): Promise<T[]>;
+  edges<T extends Keyed = Doc>(collection: string, vertex: string, direction: 'out' | 'in'): Promise<T[]>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
-import type { Doc, RangeQuery, Store, UpsertResult } from '../../ports/store.ts';
+import type { Doc, Keyed, RangeQuery, Store, UpsertResult } from '../../ports/store.ts';
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_-]{0,254}$/;
 const FIELD = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
@@ -38,7 +38,7 @@ export class SqliteStore implements Store {
     return [...this.known].sort();
   }
 
-  async upsert(collection: string, docs: readonly Doc[]): Promise<UpsertResult> {
+  async upsert<T extends Keyed>(collection: string, docs: readonly T[]): Promise<UpsertResult> {
     this.ensure(collection);
     const insert = this.statement(`INSERT OR IGNORE INTO ${table(collection)} (_key, doc) VALUES (?, ?)`);
     const update = this.statement(`UPDATE ${table(collection)} SET doc = ? WHERE _key = ?`);
@@ -62,7 +62,7 @@ export class SqliteStore implements Store {
     return { inserted, updated };
   }
 
-  async get<T extends Doc = Doc>(collection: string, key: string): Promise<T | undefined> {
+  async get<T extends Keyed = Doc>(collection: string, key: string): Promise<T | undefined> {
     if (!this.known.has(collection)) return undefined;
     const row = this.statement(`SELECT doc FROM ${table(collection)} WHERE _key = ?`).get(key);
     return row ? (JSON.parse(String(row.doc)) as T) : undefined;
@@ -73,7 +73,7 @@ export class SqliteStore implements Store {
     return Number(this.statement(`DELETE FROM ${table(collection)} WHERE _key = ?`).run(key).changes) > 0;
   }
 
-  async query<T extends Doc = Doc>(collection: string, query: RangeQuery): Promise<T[]> {
+  async query<T extends Keyed = Doc>(collection: string, query: RangeQuery): Promise<T[]> {
     if (!this.known.has(collection)) return [];
     const { where, params } = this.where(collection, query);
     const order = query.order === 'desc' ? 'DESC' : 'ASC';
@@ -89,7 +89,7 @@ export class SqliteStore implements Store {
     return Number(row?.n ?? 0);
   }
 
-  async edges<T extends Doc = Doc>(collection: string, vertex: string, direction: 'out' | 'in'): Promise<T[]> {
+  async edges<T extends Keyed = Doc>(collection: string, vertex: string, direction: 'out' | 'in'): Promise<T[]> {
     const field = direction === 'out' ? '_from' : '_to';
     return this.query<T>(collection, { field: '_key', where: { [field]: vertex } });
   }

@@ -1,0 +1,43 @@
+// `npm run bench`: measures the platform and writes the figures into README between the bench markers.
+import { readFile, writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import { benchColdStart } from './cold-start.ts';
+import { benchIngest } from './ingest.ts';
+
+const README = new URL('../README.md', import.meta.url);
+const START = '<!-- bench:start -->';
+const END = '<!-- bench:end -->';
+
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+async function main() {
+  const lines: string[] = [];
+  const log = (line: string) => {
+    console.log(line);
+    lines.push(line);
+  };
+  log(`Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.versions.node}, by \`npm run bench\`.`);
+  log('');
+  log('| measurement | workload | result |');
+  log('|---|---|---|');
+
+  const day = await benchIngest(['BTCUSDT', 'ETHUSDT'], ['api_candles_5m', 'api_trades'], '2024-08-01:2024-08-02');
+  log(`| ingest, end to end (embedded) | ${day.workload} | ${fmt(day.records)} records in ${fmt(day.seconds, 2)} s = **${fmt(day.recordsPerSecond)} records/s** |`);
+  const week = await benchIngest(['BTCUSDT', 'ETHUSDT', 'SOLUSDT'], ['api_candles_1m', 'api_trades'], '2024-08-01:2024-08-08');
+  log(`| ingest, end to end (embedded) | ${week.workload} | ${fmt(week.records)} records in ${fmt(week.seconds, 2)} s = **${fmt(week.recordsPerSecond)} records/s** |`);
+
+  const cold = await benchColdStart([new URL('../bin/streamforge.ts', import.meta.url).pathname, 'up']);
+  log(`| cold start, process start → /readyz 200 | \`streamforge up\` (simulator, loader, persister, orchestrator) | median **${fmt(cold.medianMs)} ms**, max ${fmt(cold.maxMs)} ms over ${cold.runs} runs |`);
+
+  const readme = await readFile(README, 'utf8');
+  const from = readme.indexOf(START);
+  const to = readme.indexOf(END);
+  if (from < 0 || to < 0) throw new Error(`README.md has no ${START} … ${END} section`);
+  await writeFile(README, `${readme.slice(0, from + START.length)}\n${lines.join('\n')}\n${readme.slice(to)}`);
+  console.log('\nREADME.md updated.');
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,145 @@
+// Binance REST client: reads the used-weight header to stay under the limit, honours Retry-After,
+// retries 5xx/malformed/network failures with jittered backoff, and fails fast on Binance's 4xx errors.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { NonRetriableError, RetriableError } from '../errors.ts';
+import { withRetry } from '../retry.ts';
+import type { KlineInterval } from './intervals.ts';
+
+/** [openTime, open, high, low, close, volume, closeTime, quoteVolume, trades, takerBuyBase, takerBuyQuote, ignore] */
+export type RawKline = [number, string, string, string, string, string, number, string, number, string, string, string];
+
+export interface RawAggTrade {
+  a: number;
+  p: string;
+  q: string;
+  f: number;
+  l: number;
+  T: number;
+  m: boolean;
+  M: boolean;
+}
+
+export interface WeightWindow {
+  readonly limit: number;
+  readonly windowMs: number;
+  /** Header carrying the weight used in the current window, e.g. x-mbx-used-weight-1m. */
+  readonly header: string;
+}
+
+export interface BinanceRestOptions {
+  readonly baseUrl: string;
+  /** Fraction of the weight limit to use before waiting for the next window. */
+  readonly weightBudget?: number;
+  readonly timeoutMs?: number;
+  readonly retries?: number;
+  readonly onWait?: (reason: string, ms: number) => void;
+}
+
+const UNIT_MS: Record<string, [number, string]> = { SECOND: [1000, 's'], MINUTE: [60_000, 'm'], HOUR: [3_600_000, 'h'], DAY: [86_400_000, 'd'] };
+const DEFAULT_WINDOW: WeightWindow = { limit: 6000, windowMs: 60_000, header: 'x-mbx-used-weight-1m' };
+
+export class BinanceRest {
+  private readonly options: BinanceRestOptions;
+  private window: WeightWindow | undefined;
+  private usedWeight = 0;
+  private usedAt = 0;
+
+  constructor(options: BinanceRestOptions) {
+    this.options = { ...options, baseUrl: options.baseUrl.replace(/\/+$/, '') };
+  }
+
+  async exchangeInfo(signal?: AbortSignal): Promise<ExchangeInfo> {
+    return this.get<ExchangeInfo>('/api/v3/exchangeInfo', {}, 20, signal);
+  }
+
+  async klines(params: { symbol: string; interval: KlineInterval; startTime?: number; endTime?: number; limit?: number }, signal?: AbortSignal) {
+    return this.get<RawKline[]>('/api/v3/klines', params, 2, signal);
+  }
+
+  async aggTrades(params: { symbol: string; fromId?: number; startTime?: number; endTime?: number; limit?: number }, signal?: AbortSignal) {
+    return this.get<RawAggTrade[]>('/api/v3/aggTrades', params, 4, signal);
+  }
+
+  /** The REQUEST_WEIGHT limit the exchange announces; learned once, before the first weighted request. */
+  async weightWindow(symbol?: string, signal?: AbortSignal): Promise<WeightWindow> {
+    if (!this.window) {
+      this.window = DEFAULT_WINDOW;
+      // Asking for one symbol keeps the answer small; the rate limits come with it either way.
+      const info = await this.get<ExchangeInfo>('/api/v3/exchangeInfo', { symbol }, 20, signal);
+      const limit = info.rateLimits.find((r) => r.rateLimitType === 'REQUEST_WEIGHT');
+      const unit = limit ? UNIT_MS[limit.interval] : undefined;
+      if (limit && unit) {
+        this.window = { limit: limit.limit, windowMs: unit[0] * limit.intervalNum, header: `x-mbx-used-weight-${limit.intervalNum}${unit[1]}` };
+      }
+    }
+    return this.window;
+  }
+
+  private async get<T>(path: string, params: Record<string, string | number | undefined>, weight: number, signal?: AbortSignal): Promise<T> {
+    const query = new URLSearchParams();
+    for (const [name, value] of Object.entries(params)) if (value !== undefined) query.set(name, String(value));
+    const url = `${this.options.baseUrl}${path}${query.size ? `?${query}` : ''}`;
+    return withRetry(
+      async () => {
+        if (path !== '/api/v3/exchangeInfo') await this.waitForWeight(weight, params.symbol as string | undefined, signal);
+        return this.send<T>(url, signal);
+      },
+      { retries: this.options.retries ?? 8, minDelayMs: 200, maxDelayMs: 15_000, signal, onRetry: (error, _attempt, ms) => this.options.onWait?.(String((error as Error).message), ms) },
+    );
+  }
+
+  private async waitForWeight(weight: number, symbol: string | undefined, signal?: AbortSignal): Promise<void> {
+    const window = this.window ?? (await this.weightWindow(symbol, signal));
+    const now = Date.now();
+    const windowStart = Math.floor(now / window.windowMs) * window.windowMs;
+    if (this.usedAt < windowStart) this.usedWeight = 0;
+    const budget = window.limit * (this.options.weightBudget ?? 0.9);
+    if (this.usedWeight + weight > budget) {
+      const wait = windowStart + window.windowMs - now + 50;
+      this.options.onWait?.(`used weight ${this.usedWeight}/${window.limit}, waiting for the next window`, wait);
+      await sleep(wait, undefined, { signal });
+      this.usedWeight = 0;
+    }
+    this.usedWeight += weight;
+    this.usedAt = Date.now();
+  }
+
+  private async send<T>(url: string, signal?: AbortSignal): Promise<T> {
+    const timeout = AbortSignal.timeout(this.options.timeoutMs ?? 15_000);
+    let response: Response;
+    try {
+      response = await fetch(url, { signal: signal ? AbortSignal.any([signal, timeout]) : timeout, headers: { accept: 'application/json' } });
+    } catch (error) {
+      signal?.throwIfAborted();
+      throw new RetriableError(`request to ${url} failed: ${(error as Error).message}`, { cause: error });
+    }
+    const header = this.window?.header ?? DEFAULT_WINDOW.header;
+    const used = Number(response.headers.get(header));
+    if (response.headers.has(header) && Number.isFinite(used)) {
+      this.usedWeight = used;
+      this.usedAt = Date.now();
+    }
+    const text = await response.text();
+    if (response.status === 429 || response.status === 418) {
+      const retryAfterMs = Math.max(1, Number(response.headers.get('retry-after')) || 1) * 1000;
+      throw new RetriableError(`${response.status === 418 ? 'IP banned' : 'rate limited'} by ${url}; retrying after ${retryAfterMs} ms`, { retryAfterMs });
+    }
+    if (response.status >= 500) throw new RetriableError(`HTTP ${response.status} from ${url}`);
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch (error) {
+      throw new RetriableError(`malformed JSON from ${url}: ${text.slice(0, 80)}`, { cause: error });
+    }
+    if (!response.ok) {
+      const { code, msg } = (body ?? {}) as { code?: number; msg?: string };
+      throw new NonRetriableError(`Binance error ${code ?? response.status} from ${url}: ${msg ?? text.slice(0, 200)}`);
+    }
+    return body as T;
+  }
+}
+
+export interface ExchangeInfo {
+  rateLimits: { rateLimitType: string; interval: string; intervalNum: number; limit: number }[];
+  symbols: { symbol: string; status: string; baseAsset: string; quoteAsset: string }[];
+}

@@ -1,0 +1,60 @@
+// Renders a workflow's steps as progress bars on a terminal, or as plain lines when output is not a TTY.
+import type { Step, Workflow } from '../../functions/orchestrator/plan.ts';
+import { candleInterval, parseTimeRange } from '../contracts/workflow.ts';
+import { isKlineInterval, openTimesBetween } from '../binance/intervals.ts';
+
+const WIDTH = 28;
+
+/** What a step should reach: candles in the range for a candle loader, the loader's count for its persister. */
+function expectedRecords(step: Step, workflow: Workflow): number | undefined {
+  if (step.target === 'arango-connector') {
+    const loader = workflow.steps.find((s) => s.queue_id === step.queue_id && s.target !== step.target);
+    return loader?.status === 'succeeded' ? loader.records_written : undefined;
+  }
+  const interval = candleInterval(step.type);
+  if (!interval || !isKlineInterval(interval)) return undefined;
+  const range = parseTimeRange(workflow.request.time_range);
+  return openTimesBetween(range.from, Math.min(range.to, Date.now()), interval).length;
+}
+
+export function stepLine(step: Step, workflow: Workflow): string {
+  const expected = expectedRecords(step, workflow);
+  const done = step.status === 'succeeded';
+  const fraction = done ? 1 : expected ? Math.min(1, step.records_written / expected) : 0;
+  const filled = Math.round(fraction * WIDTH);
+  const bar = expected || done ? '█'.repeat(filled) + '░'.repeat(WIDTH - filled) : '▒'.repeat(WIDTH);
+  const label = `${step.symbol.padEnd(9)} ${step.type.padEnd(15)} ${step.target.padEnd(16)}`;
+  const count = `${step.records_written.toLocaleString('en-US')}${expected && !done ? `/${expected.toLocaleString('en-US')}` : ''}`;
+  return `${label} ${bar} ${count.padStart(15)}  ${step.status}${step.status === 'failed' ? `: ${step.message}` : ''}`;
+}
+
+export class ProgressView {
+  private readonly out: NodeJS.WriteStream;
+  private drawnLines = 0;
+  private lastPlain = new Map<string, string>();
+
+  constructor(out: NodeJS.WriteStream = process.stdout) {
+    this.out = out;
+  }
+
+  render(workflow: Workflow): void {
+    const lines = [`${workflow.id}  ${workflow.status}${workflow.reason ? ` (${workflow.reason})` : ''}`, ...workflow.steps.map((s) => stepLine(s, workflow))];
+    if (this.out.isTTY) {
+      if (this.drawnLines) this.out.write(`\x1b[${this.drawnLines}A`);
+      this.out.write(lines.map((line) => `\x1b[2K${line}\n`).join(''));
+      this.drawnLines = lines.length;
+      return;
+    }
+    // Without a terminal, print a step only when its status changes.
+    for (const step of workflow.steps) {
+      const key = `${step.status}`;
+      if (this.lastPlain.get(step.id) === key) continue;
+      this.lastPlain.set(step.id, key);
+      this.out.write(`${stepLine(step, workflow)}\n`);
+    }
+    if (this.lastPlain.get(workflow.id) !== workflow.status) {
+      this.lastPlain.set(workflow.id, workflow.status);
+      this.out.write(`${lines[0]}\n`);
+    }
+  }
+}

@@ -1,0 +1,70 @@
+// The whole platform in one process: simulator, every function and the orchestrator, on the configured adapters.
+import { Hono } from 'hono';
+import type { Config } from '../config.ts';
+import { BinanceRest } from '../binance/rest-client.ts';
+import { startFunction, type RunningFunction } from '../harness/function.ts';
+import { healthRoutes } from '../http/health.ts';
+import type { Logger } from '../logger.ts';
+import { createLoader } from '../../functions/loader/index.ts';
+import { createPersister } from '../../functions/persister/index.ts';
+import { attachWorkflowSocket, createOrchestrator, type WorkflowEngine } from '../../functions/orchestrator/index.ts';
+import { startExchangeSim, type RunningExchangeSim } from '../../functions/exchange-sim/serve.ts';
+import { createPorts, type PlatformPorts } from './ports.ts';
+import { serveApp } from './serve.ts';
+
+export interface LocalPlatform {
+  readonly url: string;
+  readonly restUrl: string;
+  readonly sim: RunningExchangeSim | undefined;
+  readonly ports: PlatformPorts;
+  readonly engine: WorkflowEngine;
+  stop(): Promise<void>;
+}
+
+export async function startLocalPlatform(config: Config, logger: Logger): Promise<LocalPlatform> {
+  const ports = await createPorts(config, logger);
+  const sim = config.BINANCE_REST_URL ? undefined : await startExchangeSim({ port: config.SIM_PORT, seed: config.SIM_SEED });
+  const restUrl = config.BINANCE_REST_URL ?? sim!.url;
+  const functions: RunningFunction[] = [startFunction(createLoader({ restUrl }), ports), startFunction(createPersister(), ports)];
+  const orchestrator = createOrchestrator(ports, {
+    image: (target) => `${config.IMAGE_REGISTRY}/${target}:${config.IMAGE_TAG}`,
+    knownSymbols: cachedSymbols(restUrl),
+  });
+  const root = new Hono();
+  root.route('/', healthRoutes(ports.registry, { bus: () => ports.bus.ping(), store: () => ports.store.ping() }));
+  root.route('/', orchestrator.app);
+  await orchestrator.engine.start();
+  const http = await serveApp(root, config.PORT, config.HOST);
+  const closeSocket = attachWorkflowSocket(http.server, orchestrator.engine);
+  return {
+    url: http.url,
+    restUrl,
+    sim,
+    ports,
+    engine: orchestrator.engine,
+    async stop() {
+      await closeSocket();
+      await http.close();
+      await Promise.all(functions.map((fn) => fn.stop()));
+      await orchestrator.engine.stop();
+      await sim?.close();
+      await ports.close();
+    },
+  };
+}
+
+/** The exchange's symbol list, refreshed every five minutes; undefined while the exchange cannot be asked. */
+function cachedSymbols(restUrl: string): () => Promise<ReadonlySet<string> | undefined> {
+  const rest = new BinanceRest({ baseUrl: restUrl, retries: 1, timeoutMs: 5000 });
+  let cached: { at: number; symbols: ReadonlySet<string> } | undefined;
+  return async () => {
+    if (cached && Date.now() - cached.at < 300_000) return cached.symbols;
+    try {
+      const info = await rest.exchangeInfo();
+      cached = { at: Date.now(), symbols: new Set(info.symbols.map((s) => s.symbol)) };
+      return cached.symbols;
+    } catch {
+      return undefined;
+    }
+  };
+}
