@@ -26,3 +26,10 @@ export function isRetriable(error: unknown): boolean {
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/** One line naming each failing field: "symbol: must be an upper-case symbol; type: …". Non-zod errors keep their message. */
+export function describeInvalid(error: unknown): string {
+  const issues = (error as { issues?: { path: PropertyKey[]; message: string }[] }).issues;
+  if (!Array.isArray(issues)) return errorMessage(error);
+  return issues.map((issue) => `${issue.path.map(String).join('.') || 'record'}: ${issue.message}`).join('; ');
+}

@@ -4,7 +4,7 @@ import { controlTopicFor } from '../../shared/contracts/control.ts';
 import { EVENTS_TOPIC, queueEventSchema, type QueueEvent } from '../../shared/contracts/events.ts';
 import { newSuffix, targetOfProducer } from '../../shared/contracts/naming.ts';
 import type { WorkflowRequest } from '../../shared/contracts/workflow.ts';
-import { errorMessage } from '../../shared/errors.ts';
+import { describeInvalid, errorMessage } from '../../shared/errors.ts';
 import { deadLetter } from '../../shared/harness/dead-letter.ts';
 import type { Bus, Subscription } from '../../shared/ports/bus.ts';
 import type { Store } from '../../shared/ports/store.ts';
@@ -86,7 +86,7 @@ export class WorkflowEngine {
         for (const record of batch.records) {
           const parsed = queueEventSchema.safeParse(safeJson(record.value));
           if (parsed.success) await this.serial(() => this.apply(parsed.data));
-          else await deadLetter(bus, 'orchestrator', record, `malformed event: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+          else await deadLetter(bus, 'orchestrator', record, `malformed event: ${describeInvalid(parsed.error)}`);
         }
         await batch.commit();
       }

@@ -4,7 +4,7 @@ import { fixedIntervalMs, intervalOpenTime } from '../../shared/binance/interval
 import { CandleIndicatorState } from '../../shared/analytics/indicators.ts';
 import { marketRecordSchema, type Candle, type EndOfStream, type MarketRecord } from '../../shared/contracts/market.ts';
 import { candleInterval, parseTimeRange } from '../../shared/contracts/workflow.ts';
-import { errorMessage } from '../../shared/errors.ts';
+import { describeInvalid, errorMessage } from '../../shared/errors.ts';
 import { deadLetter } from '../../shared/harness/dead-letter.ts';
 import type { FunctionDefinition, StepContext, StepResult } from '../../shared/harness/function.ts';
 import type { BusRecord } from '../../shared/ports/bus.ts';
@@ -122,5 +122,5 @@ function invalidReason(value: string): string | { record: MarketRecord } {
   }
   const parsed = marketRecordSchema.safeParse(json);
   if (parsed.success) return { record: parsed.data };
-  return parsed.error.issues.map((i) => `${i.path.join('.') || 'record'}: ${i.message}`).join('; ');
+  return describeInvalid(parsed.error);
 }

@@ -2,7 +2,7 @@
 import type { Logger } from 'pino';
 import { controlCommandSchema, controlTopicFor, type ControlCommand } from '../contracts/control.ts';
 import { EVENTS_TOPIC, type QueueEvent, type StepStatus } from '../contracts/events.ts';
-import { errorMessage, isRetriable } from '../errors.ts';
+import { describeInvalid, errorMessage, isRetriable } from '../errors.ts';
 import type { Bus, Subscription } from '../ports/bus.ts';
 import type { ObjectStore } from '../ports/object-store.ts';
 import type { Store } from '../ports/store.ts';
@@ -175,8 +175,9 @@ export function startFunction(definition: FunctionDefinition, ports: Ports, opti
         try {
           parsed = controlCommandSchema.parse(JSON.parse(record.value));
         } catch (error) {
-          await deadLetter(bus, definition.name, record, `malformed command: ${errorMessage(error)}`);
-          instrumentation.emit('record.dead-lettered', { fn: definition.name, topic: record.topic, reason: errorMessage(error) });
+          const reason = `malformed command: ${describeInvalid(error)}`;
+          await deadLetter(bus, definition.name, record, reason);
+          instrumentation.emit('record.dead-lettered', { fn: definition.name, topic: record.topic, reason });
           log.warn({ err: error, offset: record.offset }, 'malformed command dead-lettered');
           await done();
           continue;

@@ -1,5 +1,4 @@
 // The whole platform in one process: simulator, every function and the orchestrator, on the configured adapters.
-import { Hono } from 'hono';
 import type { Config } from '../config.ts';
 import { BinanceRest } from '../binance/rest-client.ts';
 import { startFunction, type RunningFunction } from '../harness/function.ts';
@@ -30,11 +29,9 @@ export async function startLocalPlatform(config: Config, logger: Logger): Promis
     image: (target) => `${config.IMAGE_REGISTRY}/${target}:${config.IMAGE_TAG}`,
     knownSymbols: cachedSymbols(restUrl),
   });
-  const root = new Hono();
-  root.route('/', healthRoutes(ports.registry, { bus: () => ports.bus.ping(), store: () => ports.store.ping() }));
-  root.route('/', orchestrator.app);
+  orchestrator.app.route('/', healthRoutes(ports.registry, { bus: () => ports.bus.ping(), store: () => ports.store.ping() }));
   await orchestrator.engine.start();
-  const http = await serveApp(root, config.PORT, config.HOST);
+  const http = await serveApp(orchestrator.app, config.PORT, config.HOST);
   const closeSocket = attachWorkflowSocket(http.server, orchestrator.engine);
   return {
     url: http.url,
