@@ -21,8 +21,13 @@ Commands:
                           orchestrator at --url (default http://127.0.0.1:$PORT) it runs one embedded
   sim [--port N] [--seed S]
                           serve the Binance-compatible exchange simulator alone
+  fn <orchestrator|loader|persister|dummy>
+                          run one function alone, as in a pod (BUS=kafka KAFKA_BROKERS=host:port)
+  dummy check             produce, consume and commit on a scratch topic of the configured bus
+  dummy load [--topic T] [--rate N] [--size B] [--duration S]
+                          publish synthetic records at N/s of B bytes for S seconds
 
-Configuration comes from the environment: PORT, DATA_DIR, BINANCE_REST_URL, BUS, STORE, LOG_LEVEL (see README).`;
+Configuration comes from the environment: PORT, DATA_DIR, BINANCE_REST_URL, BUS, KAFKA_BROKERS, STORE, LOG_LEVEL (see README).`;
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -33,6 +38,10 @@ const { positionals, values } = parseArgs({
     url: { type: 'string' },
     port: { type: 'string' },
     seed: { type: 'string' },
+    topic: { type: 'string' },
+    rate: { type: 'string' },
+    size: { type: 'string' },
+    duration: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -43,7 +52,7 @@ if (!command || values.help) {
   process.exit(command || values.help ? 0 : 2);
 }
 
-runCommand(command, values).then(
+runCommand(command, values, positionals).then(
   (code) => {
     process.exitCode = code;
   },

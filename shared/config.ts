@@ -14,8 +14,21 @@ export const configSchema = z.object({
   BINANCE_REST_URL: z.url({ protocol: /^https?$/ }).optional(),
   SIM_PORT: port.default(8081),
   SIM_SEED: z.coerce.number().int().default(42),
-  KAFKA_BROKERS: z.string().optional(),
+  KAFKA_BROKERS: z
+    .string()
+    .regex(/^[^,\s:]+:\d+(,[^,\s:]+:\d+)*$/, 'must be host:port[,host:port...]')
+    .optional(),
+  KAFKA_CLIENT_ID: z.string().min(1).default('streamforge'),
+  KAFKA_SSL: z.enum(['true', 'false']).default('false'),
+  KAFKA_SASL_MECHANISM: z.enum(['scram-sha-256', 'scram-sha-512', 'plain']).optional(),
+  KAFKA_SASL_USERNAME: z.string().optional(),
+  KAFKA_SASL_PASSWORD: z.string().optional(),
+  /** Retention of the topics the platform creates (data, commands, events). */
+  KAFKA_RETENTION_MS: z.coerce.number().int().positive().default(7 * 86_400_000),
   ARANGO_URL: z.url().optional(),
+  ARANGO_DATABASE: z.string().min(1).default('streamforge'),
+  ARANGO_USER: z.string().min(1).default('root'),
+  ARANGO_PASSWORD: z.string().default(''),
   IMAGE_REGISTRY: z.string().default('streamforge'),
   IMAGE_TAG: z.string().default('v0.1.0'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -41,6 +54,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const config = parsed.data;
   if (config.BUS === 'kafka' && !config.KAFKA_BROKERS) throw new ConfigError('Invalid configuration: BUS=kafka needs KAFKA_BROKERS (host:port,...)');
+  if (config.KAFKA_SASL_MECHANISM && !(config.KAFKA_SASL_USERNAME && config.KAFKA_SASL_PASSWORD)) {
+    throw new ConfigError(`Invalid configuration: KAFKA_SASL_MECHANISM=${config.KAFKA_SASL_MECHANISM} needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD`);
+  }
   if (config.STORE === 'arango' && !config.ARANGO_URL) throw new ConfigError('Invalid configuration: STORE=arango needs ARANGO_URL');
   return { ...config, dataDir: resolve(config.DATA_DIR) };
 }

@@ -24,6 +24,7 @@ export function createPersister(options: PersisterOptions = {}): FunctionDefinit
     target: 'arango-connector',
     group: PERSISTER_GROUP,
     run: (ctx) => persist(ctx, options),
+    consumes: (command) => [command.kafka_topic],
   };
 }
 

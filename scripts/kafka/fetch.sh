@@ -21,6 +21,17 @@ if [[ -f "$libs/.complete" ]]; then
   exit 0
 fi
 
+# One fetch at a time (parallel test runs may all call this); re-check once we hold the lock.
+mkdir -p "$root/.tools/kafka"
+if command -v flock >/dev/null; then
+  exec 9>"$root/.tools/kafka/.fetch.lock"
+  flock 9
+  if [[ -f "$libs/.complete" ]]; then
+    echo "$libs"
+    exit 0
+  fi
+fi
+
 command -v mvn >/dev/null || { echo "fetch.sh: mvn not found (install Maven)" >&2; exit 1; }
 command -v java >/dev/null || { echo "fetch.sh: java not found (install a JDK 17+)" >&2; exit 1; }
 
@@ -67,7 +78,7 @@ cat >"$work/pom.xml" <<EOF
 EOF
 
 echo "fetch.sh: resolving Apache Kafka $KAFKA_VERSION with Maven ..." >&2
-rm -rf "$libs"
+rm -rf "$libs" "$libs.partial"
 mkdir -p "$libs.partial"
 # Runtime scope: compile + runtime dependencies, no test or provided ones.
 if ! mvn -B -q -f "$work/pom.xml" \
@@ -88,5 +99,5 @@ rm -f "$libs.partial"/slf4j-reload4j-*.jar "$libs.partial"/reload4j-*.jar "$libs
 }
 touch "$libs.partial/.complete"
 mv "$libs.partial" "$libs"
-echo "fetch.sh: $(ls "$libs" | wc -l) jars for Kafka $KAFKA_VERSION in $libs" >&2
+echo "fetch.sh: $(find "$libs" -name '*.jar' | wc -l) jars for Kafka $KAFKA_VERSION in $libs" >&2
 echo "$libs"

@@ -4,10 +4,24 @@ import { createLogger, silentLogger } from '../logger.ts';
 import { startLocalPlatform, type LocalPlatform } from '../platform/local.ts';
 import { startExchangeSim } from '../../functions/exchange-sim/serve.ts';
 import { runWorkflow } from './run.ts';
+import { FUNCTION_NAMES, startFunctionProcess } from '../platform/function-process.ts';
+import { createPorts } from '../platform/ports.ts';
+import { checkBus, generateLoad } from '../../functions/dummy/index.ts';
 
-type Values = { symbols?: string; types?: string; range?: string; url?: string; port?: string; seed?: string };
+type Values = {
+  symbols?: string;
+  types?: string;
+  range?: string;
+  url?: string;
+  port?: string;
+  seed?: string;
+  topic?: string;
+  rate?: string;
+  size?: string;
+  duration?: string;
+};
 
-export async function runCommand(command: string, values: Values): Promise<number> {
+export async function runCommand(command: string, values: Values, positionals: readonly string[] = []): Promise<number> {
   switch (command) {
     case 'up':
       return up(loadConfig());
@@ -15,6 +29,10 @@ export async function runCommand(command: string, values: Values): Promise<numbe
       return sim(values);
     case 'run':
       return run(values);
+    case 'fn':
+      return fn(positionals[1]);
+    case 'dummy':
+      return dummy(positionals[1], values);
     default:
       throw new Error(`unknown command "${command}"; try streamforge --help`);
   }
@@ -98,5 +116,42 @@ async function run(values: Values): Promise<number> {
     return 1;
   } finally {
     await embedded?.stop();
+  }
+}
+
+async function fn(name: string | undefined): Promise<number> {
+  if (!name) throw new Error(`which function? streamforge fn <${FUNCTION_NAMES.join('|')}>`);
+  const config = loadConfig();
+  const logger = createLogger(name, config.LOG_LEVEL);
+  const running = await startFunctionProcess(name, config, logger);
+  logger.info({ url: running.url, bus: config.BUS, store: config.STORE }, `${name} ready`);
+  const signal = await untilSignal();
+  logger.info({ signal }, 'draining');
+  await running.stop();
+  return 0;
+}
+
+async function dummy(action: string | undefined, values: Values): Promise<number> {
+  const config = loadConfig();
+  const ports = await createPorts(config, createLogger('dummy', config.LOG_LEVEL));
+  try {
+    if (action === 'check') {
+      const result = await checkBus(ports.bus);
+      console.log(result.message);
+      return result.ok ? 0 : 1;
+    }
+    if (action === 'load') {
+      const result = await generateLoad(ports.bus, {
+        topic: values.topic ?? 'dummy-load',
+        ratePerSecond: Number(values.rate ?? 1000),
+        recordBytes: Number(values.size ?? 200),
+        durationMs: Number(values.duration ?? 10) * 1000,
+      });
+      console.log(`${result.records} records (${(result.bytes / 1_048_576).toFixed(1)} MB) in ${result.seconds.toFixed(1)} s: ${result.recordsPerSecond.toFixed(0)} records/s, ${result.mbPerSecond.toFixed(2)} MB/s`);
+      return 0;
+    }
+    throw new Error('streamforge dummy check | load [--topic T] [--rate N/s] [--size bytes] [--duration s]');
+  } finally {
+    await ports.close();
   }
 }

@@ -6,7 +6,7 @@ import { controlTopicFor, type ControlCommand } from '../contracts/control.ts';
 import { EVENTS_TOPIC, type QueueEvent } from '../contracts/events.ts';
 import { NonRetriableError, RetriableError } from '../errors.ts';
 import type { Ports } from './function.ts';
-import { startFunction, type FunctionDefinition, type StepContext } from './function.ts';
+import { commandGroupFor, startFunction, type FunctionDefinition, type StepContext } from './function.ts';
 import { DEAD_LETTER_TOPIC } from './dead-letter.ts';
 
 const TARGET = 'test-fn';
@@ -48,7 +48,7 @@ describe('function harness', () => {
       ['finished', 10, true],
     ]);
     expect(got[2]).toMatchObject({ queue_id: cmd.queue_id, producer: cmd.telemetry_id, symbol: 'BTCUSDT', type: 'api_trades', message: 'Saved 10 records' });
-    expect((await ports.bus.lag('test-group', controlTopicFor(TARGET))).reduce((s, l) => s + l.lag, 0)).toBe(0);
+    expect((await ports.bus.lag(commandGroupFor(TARGET), controlTopicFor(TARGET))).reduce((s, l) => s + l.lag, 0)).toBe(0);
   });
 
   it('dead-letters a malformed command with the reason and goes on with the next', async () => {
@@ -111,11 +111,11 @@ describe('function harness', () => {
     await first.stop();
     const afterStop = await events(ports, 2);
     expect(afterStop.map((e) => [e.status, e.finished])).toEqual([['started', false], ['interrupted', false]]);
-    expect((await ports.bus.lag('test-group', controlTopicFor(TARGET))).reduce((s, l) => s + l.lag, 0)).toBe(1);
+    expect((await ports.bus.lag(commandGroupFor(TARGET), controlTopicFor(TARGET))).reduce((s, l) => s + l.lag, 0)).toBe(1);
     const second = startFunction(definition(async () => ({ records_written: 7, message: 'resumed' })), ports);
     const all = await events(ports, 4);
     await second.stop();
     expect(all[3]).toMatchObject({ status: 'finished', records_written: 7 });
-    expect((await ports.bus.lag('test-group', controlTopicFor(TARGET))).reduce((s, l) => s + l.lag, 0)).toBe(0);
+    expect((await ports.bus.lag(commandGroupFor(TARGET), controlTopicFor(TARGET))).reduce((s, l) => s + l.lag, 0)).toBe(0);
   });
 });

@@ -41,13 +41,17 @@ export interface FunctionDefinition {
   readonly name: string;
   /** Name on the wire: the command's `target` and the prefix of `telemetry_id`. */
   readonly target: string;
-  /** Consumer group of this function, e.g. arango-connector-group. */
+  /** Consumer group of this function's data subscriptions, e.g. arango-connector-group. */
   readonly group: string;
   run(ctx: StepContext): Promise<StepResult>;
+  /** Topics a step reads in `group`, for lag reporting. */
+  consumes?(command: ControlCommand): readonly string[];
 }
 
 export interface RunningFunction {
   readonly definition: FunctionDefinition;
+  /** The (group, topic) pairs this function reads now: its commands and its running steps' data. */
+  subscriptions(): { group: string; topic: string }[];
   /** Stop fetching commands, let steps in flight finish their batch, leave the group. */
   stop(): Promise<void>;
 }
@@ -59,16 +63,23 @@ export interface HarnessOptions {
 
 const stepKey = (command: ControlCommand) => `${command.queue_id}/${command.target}`;
 
+/**
+ * Commands are read in a group of their own, so data consumers joining and leaving the function's data
+ * group never rebalance the command reader (and never hand a running step's command to another instance).
+ */
+export const commandGroupFor = (target: string) => `${target}-commands`;
+
 export function startFunction(definition: FunctionDefinition, ports: Ports, options: HarnessOptions = {}): RunningFunction {
   const { bus, logger, instrumentation } = ports;
   const log = logger.child({ fn: definition.name });
   const running = new Map<string, AbortController>();
+  const runningCommands = new Map<string, ControlCommand>();
   const inFlight = new Set<Promise<void>>();
   const tracker = new OffsetTracker();
   const concurrency = options.concurrency ?? 8;
   let slotsFree = concurrency;
   const slotWaiters: (() => void)[] = [];
-  const subscription: Subscription = bus.subscribe({ group: definition.group, topics: [controlTopicFor(definition.target)] });
+  const subscription: Subscription = bus.subscribe({ group: commandGroupFor(definition.target), topics: [controlTopicFor(definition.target)] });
 
   const emit = (command: ControlCommand, status: StepStatus, progress: Progress, finished: boolean) => {
     const event: QueueEvent = {
@@ -157,11 +168,13 @@ export function startFunction(definition: FunctionDefinition, ports: Ports, opti
     if (running.has(key)) return done(); // a redelivered duplicate of a step already running here
     const controller = new AbortController();
     running.set(key, controller);
+    runningCommands.set(key, command);
     const task = runStep(command, controller)
       .then((outcome) => (outcome === 'done' ? done() : undefined))
       .catch((error) => log.error({ err: error }, 'could not finish step'))
       .finally(() => {
         running.delete(key);
+        runningCommands.delete(key);
         inFlight.delete(task);
       });
     inFlight.add(task);
@@ -192,6 +205,10 @@ export function startFunction(definition: FunctionDefinition, ports: Ports, opti
 
   return {
     definition,
+    subscriptions: () => [
+      { group: commandGroupFor(definition.target), topic: controlTopicFor(definition.target) },
+      ...[...runningCommands.values()].flatMap((command) => (definition.consumes?.(command) ?? []).map((topic) => ({ group: definition.group, topic }))),
+    ],
     async stop() {
       await subscription.close();
       for (const controller of running.values()) controller.abort('shutdown');

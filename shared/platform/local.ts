@@ -1,6 +1,5 @@
 // The whole platform in one process: simulator, every function and the orchestrator, on the configured adapters.
 import type { Config } from '../config.ts';
-import { BinanceRest } from '../binance/rest-client.ts';
 import { startFunction, type RunningFunction } from '../harness/function.ts';
 import { healthRoutes } from '../http/health.ts';
 import type { Logger } from '../logger.ts';
@@ -8,6 +7,10 @@ import { createLoader } from '../../functions/loader/index.ts';
 import { createPersister } from '../../functions/persister/index.ts';
 import { attachWorkflowSocket, createOrchestrator, type WorkflowEngine } from '../../functions/orchestrator/index.ts';
 import { startExchangeSim, type RunningExchangeSim } from '../../functions/exchange-sim/serve.ts';
+import { EVENTS_TOPIC } from '../contracts/events.ts';
+import { ORCHESTRATOR_GROUP } from '../../functions/orchestrator/engine.ts';
+import { cachedSymbols } from './exchange.ts';
+import { instrumentLag } from './lag-metrics.ts';
 import { createPorts, type PlatformPorts } from './ports.ts';
 import { serveApp } from './serve.ts';
 
@@ -30,6 +33,7 @@ export async function startLocalPlatform(config: Config, logger: Logger): Promis
     knownSymbols: cachedSymbols(restUrl),
   });
   orchestrator.app.route('/', healthRoutes(ports.registry, { bus: () => ports.bus.ping(), store: () => ports.store.ping() }));
+  instrumentLag(ports.registry, ports.bus, () => [...functions.flatMap((fn) => fn.subscriptions()), { group: ORCHESTRATOR_GROUP, topic: EVENTS_TOPIC }]);
   await orchestrator.engine.start();
   const http = await serveApp(orchestrator.app, config.PORT, config.HOST);
   const closeSocket = attachWorkflowSocket(http.server, orchestrator.engine);
@@ -47,21 +51,5 @@ export async function startLocalPlatform(config: Config, logger: Logger): Promis
       await sim?.close();
       await ports.close();
     },
-  };
-}
-
-/** The exchange's symbol list, refreshed every five minutes; undefined while the exchange cannot be asked. */
-function cachedSymbols(restUrl: string): () => Promise<ReadonlySet<string> | undefined> {
-  const rest = new BinanceRest({ baseUrl: restUrl, retries: 1, timeoutMs: 5000 });
-  let cached: { at: number; symbols: ReadonlySet<string> } | undefined;
-  return async () => {
-    if (cached && Date.now() - cached.at < 300_000) return cached.symbols;
-    try {
-      const info = await rest.exchangeInfo();
-      cached = { at: Date.now(), symbols: new Set(info.symbols.map((s) => s.symbol)) };
-      return cached.symbols;
-    } catch {
-      return undefined;
-    }
   };
 }

@@ -2,8 +2,10 @@
 import { join } from 'node:path';
 import type { Config } from '../config.ts';
 import { ConfigError } from '../config.ts';
+import { ArangoStore } from '../adapters/arango/arango-store.ts';
 import { FsObjectStore } from '../adapters/embedded/fs-object-store.ts';
 import { MemoryBus } from '../adapters/embedded/memory-bus.ts';
+import { KafkaBus } from '../adapters/kafka/kafka-bus.ts';
 import { SqliteStore } from '../adapters/embedded/sqlite-store.ts';
 import type { Ports } from '../harness/function.ts';
 import { Instrumentation } from '../harness/instrumentation.ts';
@@ -16,12 +18,27 @@ export interface PlatformPorts extends Ports {
   close(): Promise<void>;
 }
 
+function kafkaBus(config: Config, logger: Logger): KafkaBus {
+  const sasl = config.KAFKA_SASL_MECHANISM
+    ? { mechanism: config.KAFKA_SASL_MECHANISM, username: config.KAFKA_SASL_USERNAME!, password: config.KAFKA_SASL_PASSWORD! }
+    : undefined;
+  return new KafkaBus({
+    brokers: config.KAFKA_BROKERS!.split(','),
+    clientId: config.KAFKA_CLIENT_ID,
+    ssl: config.KAFKA_SSL === 'true',
+    ...(sasl ? { sasl } : {}),
+    retentionMs: config.KAFKA_RETENTION_MS,
+    logger,
+  });
+}
+
 export async function createPorts(config: Config, logger: Logger): Promise<PlatformPorts> {
-  if (config.BUS !== 'embedded') throw new ConfigError(`Invalid configuration: BUS=${config.BUS} is not available in this build`);
-  if (config.STORE !== 'sqlite') throw new ConfigError(`Invalid configuration: STORE=${config.STORE} is not available in this build`);
   if (config.OBJECT_STORE !== 'fs') throw new ConfigError(`Invalid configuration: OBJECT_STORE=${config.OBJECT_STORE} is not available in this build`);
-  const bus = new MemoryBus();
-  const store = new SqliteStore(join(config.dataDir, 'store.db'));
+  const bus = config.BUS === 'kafka' ? kafkaBus(config, logger) : new MemoryBus();
+  const store =
+    config.STORE === 'arango'
+      ? await ArangoStore.connect({ url: config.ARANGO_URL!, database: config.ARANGO_DATABASE, username: config.ARANGO_USER, password: config.ARANGO_PASSWORD })
+      : new SqliteStore(join(config.dataDir, 'store.db'));
   const objects = new FsObjectStore(join(config.dataDir, 'objects'));
   const instrumentation = new Instrumentation();
   const registry = createRegistry();

@@ -1,0 +1,211 @@
+// Kafka Bus on kafkajs: an idempotent producer keyed by symbol, a consumer per subscription in the
+// function's group with manual commits, admin for topics and lag. It only translates the port to Kafka.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Kafka, logLevel, type Admin, type Consumer, type IHeaders, type KafkaConfig, type Producer, type SASLOptions } from 'kafkajs';
+import type { Logger } from 'pino';
+import { RetriableError } from '../../errors.ts';
+import type { Batch, Bus, BusHeaders, BusRecord, OutgoingRecord, PartitionLag, SubscribeOptions, Subscription, TopicSpec } from '../../ports/bus.ts';
+import { DEFAULT_PARTITIONS } from '../../ports/bus.ts';
+import { SubscriptionAwareAssigner } from './assigner.ts';
+import { BatchChannel } from './channel.ts';
+
+export interface KafkaBusOptions {
+  readonly brokers: readonly string[];
+  readonly clientId: string;
+  readonly ssl?: boolean;
+  readonly sasl?: { mechanism: 'scram-sha-256' | 'scram-sha-512' | 'plain'; username: string; password: string };
+  readonly logger: Logger;
+  /** Retention of topics this bus creates, unless a TopicSpec says otherwise. */
+  readonly retentionMs?: number;
+}
+
+/** Offsets that a rebalance took away from this member: its records go to the new owner, nothing is lost. */
+const REBALANCE_ERRORS = new Set(['REBALANCE_IN_PROGRESS', 'ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID', 'NOT_COORDINATOR']);
+const HEARTBEAT_MS = 1000;
+
+function decodeHeaders(headers: IHeaders | undefined): BusHeaders {
+  const decoded: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) if (value !== undefined) decoded[name] = String(Array.isArray(value) ? value[0] : value);
+  return decoded;
+}
+
+export class KafkaBus implements Bus {
+  readonly kind = 'kafka';
+  readonly durable = true;
+  private readonly kafka: Kafka;
+  private readonly options: KafkaBusOptions;
+  private readonly producer: Producer;
+  private readonly admin: Admin;
+  private readonly topics = new Map<string, Promise<void>>();
+  private readonly consumers = new Set<Consumer>();
+  private connected: Promise<void> | undefined;
+
+  constructor(options: KafkaBusOptions) {
+    this.options = options;
+    const log = options.logger.child({ component: 'kafkajs' });
+    const config: KafkaConfig = {
+      clientId: options.clientId,
+      brokers: [...options.brokers],
+      ssl: options.ssl ?? false,
+      ...(options.sasl ? { sasl: options.sasl as SASLOptions } : {}),
+      connectionTimeout: 3000,
+      retry: { initialRetryTime: 250, maxRetryTime: 5000, retries: 12 },
+      logLevel: logLevel.WARN,
+      logCreator: () => ({ namespace, level, log: entry }) => {
+        const { message, ...extra } = entry;
+        (level <= logLevel.ERROR ? log.error.bind(log) : log.warn.bind(log))({ namespace, ...extra }, message);
+      },
+    };
+    this.kafka = new Kafka(config);
+    this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    this.admin = this.kafka.admin();
+  }
+
+  private connect(): Promise<void> {
+    this.connected ??= Promise.all([this.producer.connect(), this.admin.connect()]).then(
+      () => undefined,
+      (error) => {
+        this.connected = undefined;
+        throw new RetriableError(`cannot reach Kafka at ${this.options.brokers.join(',')}: ${(error as Error).message}`, { cause: error });
+      },
+    );
+    return this.connected;
+  }
+
+  async ensureTopic(topic: string, spec: TopicSpec = {}): Promise<void> {
+    let created = this.topics.get(topic);
+    if (!created) {
+      created = (async () => {
+        await this.connect();
+        const retention = spec.retentionMs ?? this.options.retentionMs;
+        await this.admin.createTopics({
+          waitForLeaders: true,
+          topics: [{ topic, numPartitions: spec.partitions ?? DEFAULT_PARTITIONS, configEntries: retention ? [{ name: 'retention.ms', value: String(retention) }] : [] }],
+        });
+      })();
+      this.topics.set(topic, created);
+      created.catch(() => this.topics.delete(topic));
+    }
+    return created;
+  }
+
+  async publish(topic: string, records: readonly OutgoingRecord[]): Promise<void> {
+    if (!records.length) return;
+    await this.ensureTopic(topic);
+    await this.producer.send({ topic, acks: -1, messages: records.map((r) => ({ key: r.key, value: r.value, headers: { ...r.headers } })) });
+  }
+
+  subscribe(options: SubscribeOptions): Subscription {
+    const channel = new BatchChannel<Batch>();
+    const consumer = this.kafka.consumer({
+      groupId: options.group,
+      partitionAssigners: [SubscriptionAwareAssigner],
+      heartbeatInterval: HEARTBEAT_MS,
+      sessionTimeout: 15_000,
+      rebalanceTimeout: 30_000,
+      allowAutoTopicCreation: false,
+    });
+    this.consumers.add(consumer);
+    const maxBatch = options.maxBatchSize ?? 500;
+    const log = this.options.logger;
+    const commit = async (topic: string, partition: number, offset: number) => {
+      try {
+        await consumer.commitOffsets([{ topic, partition, offset: String(offset) }]);
+      } catch (error) {
+        if (!REBALANCE_ERRORS.has((error as { type?: string }).type ?? '')) throw error;
+        log.warn({ topic, partition, offset, group: options.group }, 'commit lost to a rebalance; the records will be delivered again');
+      }
+    };
+
+    const started = (async () => {
+      await Promise.all(options.topics.map((t) => this.ensureTopic(t)));
+      await consumer.connect();
+      await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning ?? true });
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+          for (let i = 0; i < batch.messages.length; i += maxBatch) {
+            if (!isRunning() || isStale() || channel.isClosed) return;
+            const chunk = batch.messages.slice(i, i + maxBatch);
+            const records: BusRecord[] = chunk.map((m) => ({
+              topic: batch.topic,
+              partition: batch.partition,
+              offset: Number(m.offset),
+              key: m.key?.toString() ?? '',
+              value: m.value?.toString() ?? '',
+              headers: decodeHeaders(m.headers),
+              timestamp: Number(m.timestamp),
+            }));
+            const done = channel.push({
+              topic: batch.topic,
+              partition: batch.partition,
+              records,
+              commit: (through) => commit(batch.topic, batch.partition, (through ?? records.at(-1)!).offset + 1),
+            });
+            // Keep the membership alive while the reader works on the batch.
+            for (let finished = false; !finished; ) {
+              finished = await Promise.race([done.then(() => true), sleep(HEARTBEAT_MS).then(() => false)]);
+              if (!finished) await heartbeat().catch(() => undefined);
+            }
+            if (channel.isClosed) return;
+            resolveOffset(chunk.at(-1)!.offset);
+          }
+        },
+      });
+    })();
+    started.catch((error) => {
+      log.error({ err: error, group: options.group, topics: options.topics }, 'subscription failed to start');
+      channel.close();
+    });
+
+    const close = async () => {
+      channel.close();
+      await started.catch(() => undefined);
+      await consumer.disconnect().catch(() => undefined);
+      this.consumers.delete(consumer);
+    };
+    return {
+      [Symbol.asyncIterator]: () => ({
+        next: () => channel.next(),
+        return: async () => {
+          await close();
+          return { value: undefined, done: true };
+        },
+      }),
+      close,
+    };
+  }
+
+  async lag(group: string, topic: string): Promise<PartitionLag[]> {
+    await this.connect();
+    const [ends, committed] = await Promise.all([this.admin.fetchTopicOffsets(topic), this.admin.fetchOffsets({ groupId: group, topics: [topic] })]);
+    const byPartition = new Map(committed[0]?.partitions.map((p) => [p.partition, Number(p.offset)]) ?? []);
+    return ends
+      .map((end) => {
+        const endOffset = Number(end.high);
+        const stored = byPartition.get(end.partition) ?? -1;
+        // A group that never committed starts from the earliest record still retained.
+        const committedOffset = stored >= 0 ? stored : Number(end.low);
+        return { group, topic, partition: end.partition, endOffset, committedOffset, lag: Math.max(0, endOffset - committedOffset) };
+      })
+      .sort((a, b) => a.partition - b.partition);
+  }
+
+  /** Fails within 3 s while no broker answers, so /readyz turns red promptly. */
+  async ping(): Promise<void> {
+    const probe = this.connect().then(() => this.admin.describeCluster());
+    probe.catch(() => undefined);
+    await Promise.race([
+      probe,
+      sleep(3000).then(() => {
+        throw new Error(`no answer from Kafka at ${this.options.brokers.join(',')} within 3 s`);
+      }),
+    ]);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.consumers].map((c) => c.disconnect().catch(() => undefined)));
+    await Promise.all([this.producer.disconnect(), this.admin.disconnect()]).catch(() => undefined);
+  }
+}

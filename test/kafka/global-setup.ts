@@ -1,0 +1,34 @@
+// Starts a real single-node Kafka broker for the Kafka suite (or uses KAFKA_BROKERS) and stops it after.
+import { execFile } from 'node:child_process';
+import { createServer } from 'node:net';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const script = new URL('../../scripts/kafka/broker.sh', import.meta.url).pathname;
+
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer()
+      .once('error', () => resolve(false))
+      .listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+async function freePortPair(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    if ((await portFree(port)) && (await portFree(port + 1))) return port;
+  }
+  throw new Error('no free pair of ports for the Kafka broker');
+}
+
+export default async function setup(): Promise<() => Promise<void>> {
+  if (process.env.KAFKA_BROKERS) return async () => undefined;
+  const port = await freePortPair();
+  await run('bash', [script, 'start', '--port', String(port)], { maxBuffer: 16 * 1024 * 1024, timeout: 600_000 });
+  process.env.KAFKA_BROKERS = `127.0.0.1:${port}`;
+  process.env.KAFKA_BROKER_PORT = String(port);
+  return async () => {
+    await run('bash', [script, 'stop', '--port', String(port)], { timeout: 60_000 });
+  };
+}
