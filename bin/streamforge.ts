@@ -52,12 +52,11 @@ if (!command || values.help) {
   process.exit(command || values.help ? 0 : 2);
 }
 
+// Exit explicitly: a drained process must not linger on a client library's idle sockets or timers.
 runCommand(command, values, positionals).then(
-  (code) => {
-    process.exitCode = code;
-  },
+  (code) => process.exit(code),
   (error: unknown) => {
     console.error(error instanceof ConfigError ? error.message : `streamforge ${command}: ${(error as Error).message}`);
-    process.exitCode = 1;
+    process.exit(1);
   },
 );

@@ -8,7 +8,8 @@ import type { Store } from '../../shared/ports/store.ts';
 import type { WorkflowEngine } from './engine.ts';
 import { readCandles, readTrades } from './market-data.ts';
 import { openApiDocument } from './openapi.ts';
-import { isPlannable, isTerminal } from './plan.ts';
+import { isPlannable, isTerminal, type Step } from './plan.ts';
+import type { PartitionLag } from '../../shared/ports/bus.ts';
 import { candlesQuerySchema, listQuerySchema, tradesQuerySchema } from './queries.ts';
 
 export interface OrchestratorAppOptions {
@@ -18,6 +19,8 @@ export interface OrchestratorAppOptions {
   /** Symbols the exchange lists; undefined when it cannot be asked, and the loader reports instead. */
   readonly knownSymbols?: () => Promise<ReadonlySet<string> | undefined>;
   readonly maxBodyBytes?: number;
+  /** Consumer lag of a group on a topic, shown on the steps that read one. */
+  readonly lag?: (group: string, topic: string) => Promise<PartitionLag[]>;
 }
 
 export function createOrchestratorApp(options: OrchestratorAppOptions): Hono {
@@ -48,7 +51,7 @@ export function createOrchestratorApp(options: OrchestratorAppOptions): Hono {
   app.get('/workflows/:id', async (c) => {
     const workflow = await engine.get(c.req.param('id'));
     if (!workflow) throw new HttpError(404, `no workflow ${c.req.param('id')}`);
-    return c.json(workflow);
+    return c.json({ ...workflow, steps: await Promise.all(workflow.steps.map((step) => withLag(step, options.lag))) });
   });
 
   app.post('/workflows/:id/cancel', async (c) => {
@@ -75,6 +78,21 @@ export function createOrchestratorApp(options: OrchestratorAppOptions): Hono {
   app.get('/ws', (c) => c.json({ error: 'GET /ws is a WebSocket: send Upgrade: websocket' }, 426));
   app.get('/openapi.json', (c) => c.json(openApiDocument()));
   return app;
+}
+
+/** A reading step's consumer lag on its topic, per partition and in total; absent when it cannot be read. */
+async function withLag(step: Step, lag: OrchestratorAppOptions['lag']) {
+  if (!step.consumer_group || !lag) return step;
+  try {
+    const partitions = await lag(step.consumer_group, step.kafka_topic);
+    return {
+      ...step,
+      lag: partitions.reduce((sum, p) => sum + p.lag, 0),
+      lag_partitions: partitions.map((p) => ({ partition: p.partition, end_offset: p.endOffset, committed_offset: p.committedOffset, lag: p.lag })),
+    };
+  } catch {
+    return step;
+  }
 }
 
 function parseQuery<T>(schema: { safeParse(data: unknown): { success: true; data: T } | { success: false; error: import('zod').ZodError } }, query: Record<string, string>): T {

@@ -135,6 +135,8 @@ export class WorkflowEngine {
     if (!isTerminal(workflow.status)) {
       for (const step of readySteps(workflow)) {
         Object.assign(step, { status: 'running', attempts: step.attempts + 1, started_at: new Date().toISOString(), ended_at: null });
+        // One symbol per data topic: one partition keeps it in order; created before any reader subscribes.
+        await this.options.bus.ensureTopic(step.kafka_topic, { partitions: 1 });
         await this.send(step, workflow, 'start');
       }
       if (workflow.steps.every((s) => s.status === 'succeeded')) this.finish(workflow, 'succeeded', null);

@@ -19,6 +19,12 @@ export interface Orchestrator {
 
 export function createOrchestrator(ports: Pick<Ports, 'bus' | 'store' | 'logger'>, options: OrchestratorOptions): Orchestrator {
   const engine = new WorkflowEngine({ bus: ports.bus, store: ports.store, logger: ports.logger, image: options.image });
-  const app = createOrchestratorApp({ engine, store: ports.store, logger: ports.logger, ...(options.knownSymbols ? { knownSymbols: options.knownSymbols } : {}) });
+  const app = createOrchestratorApp({
+    engine,
+    store: ports.store,
+    logger: ports.logger,
+    lag: (group, topic) => ports.bus.lag(group, topic),
+    ...(options.knownSymbols ? { knownSymbols: options.knownSymbols } : {}),
+  });
   return { app, engine };
 }

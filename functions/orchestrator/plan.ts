@@ -1,7 +1,7 @@
 // Workflow model: a DAG of steps, one per (symbol, type, function). Planners turn a requested type into
 // steps; graph, train and backtest steps arrive later as new planners with dependencies.
 import type { ControlCommand } from '../../shared/contracts/control.ts';
-import { collectionNameFor, dataTopicFor, queueIdFor, telemetryIdFor } from '../../shared/contracts/naming.ts';
+import { PERSISTER_GROUP, collectionNameFor, dataTopicFor, queueIdFor, telemetryIdFor } from '../../shared/contracts/naming.ts';
 import type { WorkflowRequest } from '../../shared/contracts/workflow.ts';
 import { parseTimeRange } from '../../shared/contracts/workflow.ts';
 
@@ -20,6 +20,8 @@ export interface Step {
   readonly telemetry_id: string;
   /** Steps that must have succeeded before this one starts. */
   readonly depends_on: readonly string[];
+  /** The consumer group this step reads its kafka_topic in, when it reads one. */
+  readonly consumer_group: string | null;
   status: StepState;
   records_written: number;
   message: string;
@@ -62,6 +64,7 @@ export function planWorkflow(id: string, suffix: string, request: WorkflowReques
           target,
           telemetry_id: telemetryIdFor(target, suffix),
           depends_on: [],
+          consumer_group: target === PERSISTER ? PERSISTER_GROUP : null,
           status: 'pending',
           records_written: 0,
           message: '',

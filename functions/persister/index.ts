@@ -12,7 +12,8 @@ import type { Doc } from '../../shared/ports/store.ts';
 import { withRetry } from '../../shared/retry.ts';
 import { DATASETS, TIME_FIELD, candleDoc, tradeDoc, type CandleDoc, type DatasetDoc } from '../../shared/contracts/stored.ts';
 
-export const PERSISTER_GROUP = 'arango-connector-group';
+export { PERSISTER_GROUP } from '../../shared/contracts/naming.ts';
+import { PERSISTER_GROUP } from '../../shared/contracts/naming.ts';
 
 export interface PersisterOptions {
   readonly reportEveryMs?: number;

@@ -33,3 +33,6 @@ export function telemetryIdFor(target: string, suffix: string): string {
 export function targetOfProducer(producer: string): string {
   return producer.split('__')[0] ?? producer;
 }
+
+/** Consumer group of the persister's data subscriptions (the seed's arango-connector-group). */
+export const PERSISTER_GROUP = 'arango-connector-group';

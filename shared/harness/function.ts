@@ -67,6 +67,10 @@ const stepKey = (command: ControlCommand) => `${command.queue_id}/${command.targ
  * Commands are read in a group of their own, so data consumers joining and leaving the function's data
  * group never rebalance the command reader (and never hand a running step's command to another instance).
  */
+/** Steps are idempotent, so a step failing on a transient error runs again: about a minute of tries. */
+const STEP_RETRY = { retries: 8, minDelayMs: 500, maxDelayMs: 10_000 };
+const EVENT_RETRY = { retries: 12, minDelayMs: 250, maxDelayMs: 5_000 };
+
 export const commandGroupFor = (target: string) => `${target}-commands`;
 
 export function startFunction(definition: FunctionDefinition, ports: Ports, options: HarnessOptions = {}): RunningFunction {
@@ -93,7 +97,8 @@ export function startFunction(definition: FunctionDefinition, ports: Ports, opti
       finished,
       timestamp: Date.now() / 1000,
     };
-    return bus.publish(EVENTS_TOPIC, [{ key: command.queue_id, value: JSON.stringify(event) }]);
+    // Progress must reach the orchestrator even across a short broker outage.
+    return withRetry(() => bus.publish(EVENTS_TOPIC, [{ key: command.queue_id, value: JSON.stringify(event) }]), EVENT_RETRY);
   };
 
   const acquire = async () => {
@@ -135,7 +140,8 @@ export function startFunction(definition: FunctionDefinition, ports: Ports, opti
         },
       };
       const result = await withRetry(() => definition.run(ctx), {
-        retries: options.stepRetries ?? 3,
+        ...STEP_RETRY,
+        retries: options.stepRetries ?? STEP_RETRY.retries,
         signal: controller.signal,
         onRetry: (error, attempt) => {
           log.warn({ err: error, queue_id: command.queue_id, attempt }, 'step failed, retrying');

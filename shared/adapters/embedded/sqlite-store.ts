@@ -25,7 +25,8 @@ export class SqliteStore implements Store {
   constructor(file: string) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     this.db = new DatabaseSync(file);
-    this.db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;
+    // busy_timeout first: several processes (one per function) may open the same file at once.
+    this.db.exec(`PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;
       CREATE TABLE IF NOT EXISTS _collections (name TEXT PRIMARY KEY, kind TEXT NOT NULL)`);
     for (const row of this.db.prepare('SELECT name FROM _collections').all()) this.known.add(String(row.name));
   }

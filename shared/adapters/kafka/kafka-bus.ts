@@ -1,9 +1,10 @@
 // Kafka Bus on kafkajs: an idempotent producer keyed by symbol, a consumer per subscription in the
 // function's group with manual commits, admin for topics and lag. It only translates the port to Kafka.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Kafka, logLevel, type Admin, type Consumer, type IHeaders, type KafkaConfig, type Producer, type SASLOptions } from 'kafkajs';
+import { Kafka, Partitioners, logLevel, type Admin, type Consumer, type IHeaders, type KafkaConfig, type Producer, type SASLOptions } from 'kafkajs';
 import type { Logger } from 'pino';
 import { RetriableError } from '../../errors.ts';
+import { withRetry } from '../../retry.ts';
 import type { Batch, Bus, BusHeaders, BusRecord, OutgoingRecord, PartitionLag, SubscribeOptions, Subscription, TopicSpec } from '../../ports/bus.ts';
 import { DEFAULT_PARTITIONS } from '../../ports/bus.ts';
 import { SubscriptionAwareAssigner } from './assigner.ts';
@@ -22,6 +23,8 @@ export interface KafkaBusOptions {
 /** Offsets that a rebalance took away from this member: its records go to the new owner, nothing is lost. */
 const REBALANCE_ERRORS = new Set(['REBALANCE_IN_PROGRESS', 'ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID', 'NOT_COORDINATOR']);
 const HEARTBEAT_MS = 1000;
+/** Creating topics and joining groups on a broker that is starting or briefly away: about a minute of tries. */
+const STARTUP_RETRY = { retries: 10, minDelayMs: 250, maxDelayMs: 8000 };
 
 function decodeHeaders(headers: IHeaders | undefined): BusHeaders {
   const decoded: Record<string, string> = {};
@@ -57,7 +60,9 @@ export class KafkaBus implements Bus {
       },
     };
     this.kafka = new Kafka(config);
-    this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    // At-least-once with order kept (one request in flight): a retried send may repeat records, which the
+    // consumers absorb (upsert by key). kafkajs' idempotent mode would need unbounded retries instead.
+    this.producer = this.kafka.producer({ maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
     this.admin = this.kafka.admin();
   }
 
@@ -75,14 +80,19 @@ export class KafkaBus implements Bus {
   async ensureTopic(topic: string, spec: TopicSpec = {}): Promise<void> {
     let created = this.topics.get(topic);
     if (!created) {
-      created = (async () => {
-        await this.connect();
-        const retention = spec.retentionMs ?? this.options.retentionMs;
-        await this.admin.createTopics({
-          waitForLeaders: true,
-          topics: [{ topic, numPartitions: spec.partitions ?? DEFAULT_PARTITIONS, configEntries: retention ? [{ name: 'retention.ms', value: String(retention) }] : [] }],
-        });
-      })();
+      const retention = spec.retentionMs ?? this.options.retentionMs;
+      created = withRetry(
+        async () => {
+          await this.connect();
+          await this.admin.createTopics({
+            waitForLeaders: true,
+            topics: [{ topic, numPartitions: spec.partitions ?? DEFAULT_PARTITIONS, configEntries: retention ? [{ name: 'retention.ms', value: String(retention) }] : [] }],
+          });
+          // Metadata reaches every client a moment after the leaders exist.
+          await this.admin.fetchTopicMetadata({ topics: [topic] });
+        },
+        STARTUP_RETRY,
+      ).then(() => undefined);
       this.topics.set(topic, created);
       created.catch(() => this.topics.delete(topic));
     }
@@ -101,7 +111,9 @@ export class KafkaBus implements Bus {
       groupId: options.group,
       partitionAssigners: [SubscriptionAwareAssigner],
       heartbeatInterval: HEARTBEAT_MS,
-      sessionTimeout: 15_000,
+      sessionTimeout: 10_000,
+      // An idle fetch returns within half a second, so leaving the group (SIGTERM, end of a step) is quick.
+      maxWaitTimeInMs: 500,
       rebalanceTimeout: 30_000,
       allowAutoTopicCreation: false,
     });
@@ -109,6 +121,8 @@ export class KafkaBus implements Bus {
     const maxBatch = options.maxBatchSize ?? 500;
     const log = this.options.logger;
     const commit = async (topic: string, partition: number, offset: number) => {
+      // A member that left may not commit; as on the embedded bus, its records go to the next member.
+      if (channel.isClosed) return;
       try {
         await consumer.commitOffsets([{ topic, partition, offset: String(offset) }]);
       } catch (error) {
@@ -119,8 +133,10 @@ export class KafkaBus implements Bus {
 
     const started = (async () => {
       await Promise.all(options.topics.map((t) => this.ensureTopic(t)));
-      await consumer.connect();
-      await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning ?? true });
+      await withRetry(async () => {
+        await consumer.connect();
+        await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning ?? true });
+      }, STARTUP_RETRY);
       await consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
