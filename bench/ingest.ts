@@ -17,9 +17,9 @@ export interface IngestResult {
 
 const quiet = new ProgressView({ isTTY: false, write: () => true } as unknown as NodeJS.WriteStream);
 
-export async function benchIngest(symbols: string[], types: string[], range: string): Promise<IngestResult> {
+export async function benchIngest(symbols: string[], types: string[], range: string, env: Record<string, string> = {}): Promise<IngestResult> {
   const dataDir = await mkdtemp(join(tmpdir(), 'sf-bench-'));
-  const platform = await startLocalPlatform(loadConfig({ PORT: '0', SIM_PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir }), silentLogger);
+  const platform = await startLocalPlatform(loadConfig({ PORT: '0', SIM_PORT: '0', HOST: '127.0.0.1', ...env, DATA_DIR: dataDir }), silentLogger);
   try {
     const started = performance.now();
     const workflow = await runWorkflow({ url: platform.url, symbols, types, range }, quiet);

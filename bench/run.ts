@@ -3,6 +3,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { benchColdStart } from './cold-start.ts';
 import { benchIngest } from './ingest.ts';
+import { platformBus, rawBrokerLimit, startBroker } from './kafka.ts';
+import type { Throughput } from '../functions/dummy/index.ts';
 
 const README = new URL('../README.md', import.meta.url);
 const START = '<!-- bench:start -->';
@@ -21,13 +23,34 @@ async function main() {
   log('| measurement | workload | result |');
   log('|---|---|---|');
 
-  const day = await benchIngest(['BTCUSDT', 'ETHUSDT'], ['api_candles_5m', 'api_trades'], '2024-08-01:2024-08-02');
+  const DAY: [string[], string[], string] = [['BTCUSDT', 'ETHUSDT'], ['api_candles_5m', 'api_trades'], '2024-08-01:2024-08-02'];
+  const WEEK: [string[], string[], string] = [['BTCUSDT', 'ETHUSDT', 'SOLUSDT'], ['api_candles_1m', 'api_trades'], '2024-08-01:2024-08-08'];
+  const day = await benchIngest(...DAY);
   log(`| ingest, end to end (embedded) | ${day.workload} | ${fmt(day.records)} records in ${fmt(day.seconds, 2)} s = **${fmt(day.recordsPerSecond)} records/s** |`);
-  const week = await benchIngest(['BTCUSDT', 'ETHUSDT', 'SOLUSDT'], ['api_candles_1m', 'api_trades'], '2024-08-01:2024-08-08');
+  const week = await benchIngest(...WEEK);
   log(`| ingest, end to end (embedded) | ${week.workload} | ${fmt(week.records)} records in ${fmt(week.seconds, 2)} s = **${fmt(week.recordsPerSecond)} records/s** |`);
 
   const cold = await benchColdStart([new URL('../bin/streamforge.ts', import.meta.url).pathname, 'up']);
   log(`| cold start, process start → /readyz 200 | \`streamforge up\` (simulator, loader, persister, orchestrator) | median **${fmt(cold.medianMs)} ms**, max ${fmt(cold.maxMs)} ms over ${cold.runs} runs |`);
+
+  const broker = await startBroker();
+  try {
+    const RECORDS = 200_000;
+    const raw = await rawBrokerLimit(broker.brokers, RECORDS, 200);
+    const bus = await platformBus(broker.brokers, RECORDS, 200);
+    const rate = (t: Throughput) => `${fmt(t.recordsPerSecond)} records/s, ${fmt(t.mbPerSecond, 1)} MB/s`;
+    log(`| Kafka produce, raw broker limit | \`kafka-producer-perf-test\`, ${fmt(RECORDS)} × 200 B, acks=all | ${rate(raw.produce)} |`);
+    log(`| Kafka produce, platform bus | \`KafkaBus.publish\` via the dummy load generator, ${fmt(RECORDS)} × 200 B | **${rate(bus.produce)}** |`);
+    log(`| Kafka consume, raw broker limit | \`kafka-consumer-perf-test\`, same volume (fetch time) | ${rate(raw.consume)} |`);
+    log(`| Kafka consume, platform bus | \`KafkaBus.subscribe\` in a group, committing every batch | **${rate(bus.consume)}** — raw limit / platform = **${(raw.consume.recordsPerSecond / bus.consume.recordsPerSecond).toFixed(2)}×** |`);
+    const kafkaEnv = { BUS: 'kafka', KAFKA_BROKERS: broker.brokers };
+    const kafkaDay = await benchIngest(...DAY, kafkaEnv);
+    log(`| ingest, end to end (Kafka) | ${kafkaDay.workload} | ${fmt(kafkaDay.records)} records in ${fmt(kafkaDay.seconds, 2)} s = **${fmt(kafkaDay.recordsPerSecond)} records/s** |`);
+    const kafkaWeek = await benchIngest(...WEEK, kafkaEnv);
+    log(`| ingest, end to end (Kafka) | ${kafkaWeek.workload} | ${fmt(kafkaWeek.records)} records in ${fmt(kafkaWeek.seconds, 2)} s = **${fmt(kafkaWeek.recordsPerSecond)} records/s** |`);
+  } finally {
+    await broker.stop();
+  }
 
   const readme = await readFile(README, 'utf8');
   const from = readme.indexOf(START);

@@ -94,8 +94,8 @@ export async function generateLoad(bus: Bus, options: LoadOptions): Promise<Thro
 }
 
 /** Reads `expected` records of a topic in a group, committing each batch, and reports the rate. */
-export async function consumeLoad(bus: Bus, options: { topic: string; group: string; expected: number; timeoutMs?: number }): Promise<Throughput> {
-  const subscription = bus.subscribe({ group: options.group, topics: [options.topic], maxBatchSize: 1000 });
+export async function consumeLoad(bus: Bus, options: { topic: string; group: string; expected: number; timeoutMs?: number; maxBatchSize?: number }): Promise<Throughput> {
+  const subscription = bus.subscribe({ group: options.group, topics: [options.topic], maxBatchSize: options.maxBatchSize ?? 1000 });
   const timer = setTimeout(() => void subscription.close(), options.timeoutMs ?? 120_000);
   let records = 0;
   let bytes = 0;
