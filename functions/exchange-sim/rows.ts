@@ -4,19 +4,10 @@ import { formatQuote, formatScaled } from './aggregate.ts';
 import type { AggTrade } from './hours.ts';
 import type { Candle } from './market.ts';
 import type { SymbolConfig } from './options.ts';
+import type { RawAggTrade, RawKline } from '../../shared/binance/wire.ts';
 
-export type KlineRow = [number, string, string, string, string, string, number, string, number, string, string, string];
-
-export interface AggTradeJson {
-  a: number;
-  p: string;
-  q: string;
-  f: number;
-  l: number;
-  T: number;
-  m: boolean;
-  M: boolean;
-}
+export type KlineRow = RawKline;
+export type AggTradeJson = RawAggTrade;
 
 /** [openTime, open, high, low, close, volume, closeTime, quoteVolume, trades, takerBuyBase, takerBuyQuote, "0"] */
 export function klineRow({ tickSize, stepSize }: SymbolConfig, c: Candle): KlineRow {

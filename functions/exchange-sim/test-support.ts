@@ -2,6 +2,7 @@
 // exact decimal-string arithmetic.
 import { type ExchangeSim, createExchangeSim } from './index.ts';
 import type { SimOptions } from './options.ts';
+import type { RawAggTrade, RawKline } from '../../shared/binance/wire.ts';
 
 export const NOW = Date.parse('2024-09-01T00:00:00Z');
 export const DAY = Date.parse('2024-08-01T00:00:00Z');
@@ -34,18 +35,8 @@ export async function getJson<T = unknown>(sim: ExchangeSim, path: string, init?
   return { status: res.status, headers: res.headers, text, body: body as T };
 }
 
-export type Kline = [number, string, string, string, string, string, number, string, number, string, string, string];
-
-export interface AggTradeRow {
-  a: number;
-  p: string;
-  q: string;
-  f: number;
-  l: number;
-  T: number;
-  m: boolean;
-  M: boolean;
-}
+export type Kline = RawKline;
+export type AggTradeRow = RawAggTrade;
 
 /** 8-decimal string as an integer count of 1e-8 units. */
 export function units(s: string): bigint {

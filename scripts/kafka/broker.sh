@@ -230,9 +230,10 @@ EOF
 
   # Format the storage once (a reused --dir keeps its cluster id and data).
   if [[ ! -f "$d/data/meta.properties" ]]; then
-    # What `kafka-storage random-uuid` prints: 16 random bytes, base64url without padding.
+    # What `kafka-storage random-uuid` prints: 16 random bytes, base64url without padding. One in 64
+    # starts with '-', which the option parser would read as a flag: hence --cluster-id=<id>.
     cid="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
-    if ! java -cp "$libs/*" kafka.tools.StorageTool format -t "$cid" -c "$d/server.properties" \
+    if ! java -cp "$libs/*" kafka.tools.StorageTool format --cluster-id="$cid" -c "$d/server.properties" \
       >"$d/format.log" 2>&1; then
       log "formatting the storage failed:"
       cat "$d/format.log" >&2

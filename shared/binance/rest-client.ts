@@ -4,20 +4,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { NonRetriableError, RetriableError } from '../errors.ts';
 import { withRetry } from '../retry.ts';
 import type { KlineInterval } from './intervals.ts';
+import type { RawAggTrade, RawKline } from './wire.ts';
 
-/** [openTime, open, high, low, close, volume, closeTime, quoteVolume, trades, takerBuyBase, takerBuyQuote, ignore] */
-export type RawKline = [number, string, string, string, string, string, number, string, number, string, string, string];
-
-export interface RawAggTrade {
-  a: number;
-  p: string;
-  q: string;
-  f: number;
-  l: number;
-  T: number;
-  m: boolean;
-  M: boolean;
-}
+export type { RawAggTrade, RawKline } from './wire.ts';
 
 export interface WeightWindow {
   readonly limit: number;
