@@ -4,15 +4,13 @@ import { Hono } from 'hono';
 import type { Config } from '../config.ts';
 import { ConfigError } from '../config.ts';
 import { startFunction, type FunctionDefinition } from '../harness/function.ts';
-import { EVENTS_TOPIC } from '../contracts/events.ts';
 import { healthRoutes } from '../http/health.ts';
 import type { Logger } from '../logger.ts';
 import { createLoader } from '../../functions/loader/index.ts';
 import { createPersister } from '../../functions/persister/index.ts';
-import { attachWorkflowSocket, createOrchestrator } from '../../functions/orchestrator/index.ts';
-import { ORCHESTRATOR_GROUP } from '../../functions/orchestrator/engine.ts';
+import { attachWorkflowSocket } from '../../functions/orchestrator/index.ts';
 import { checkBus } from '../../functions/dummy/index.ts';
-import { cachedSymbols } from './exchange.ts';
+import { ORCHESTRATOR_READS, platformOrchestrator } from './orchestrator.ts';
 import { instrumentLag } from './lag-metrics.ts';
 import { createPorts } from './ports.ts';
 import { serveApp, type ServedApp } from './serve.ts';
@@ -50,13 +48,10 @@ export async function startFunctionProcess(name: string, config: Config, logger:
     stops.push(() => running.stop());
     instrumentLag(ports.registry, ports.bus, () => running.subscriptions());
   } else if (name === 'orchestrator') {
-    const orchestrator = createOrchestrator(ports, {
-      image: (target) => `${config.IMAGE_REGISTRY}/${target}:${config.IMAGE_TAG}`,
-      ...(config.BINANCE_REST_URL ? { knownSymbols: cachedSymbols(config.BINANCE_REST_URL) } : {}),
-    });
+    const orchestrator = platformOrchestrator(config, ports, config.BINANCE_REST_URL);
     await orchestrator.engine.start();
     stops.push(() => orchestrator.engine.stop());
-    instrumentLag(ports.registry, ports.bus, () => [{ group: ORCHESTRATOR_GROUP, topic: EVENTS_TOPIC }]);
+    instrumentLag(ports.registry, ports.bus, () => [ORCHESTRATOR_READS]);
     app = orchestrator.app;
     attach = (http) => attachWorkflowSocket(http.server, orchestrator.engine);
   } else {

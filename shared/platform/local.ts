@@ -5,11 +5,9 @@ import { healthRoutes } from '../http/health.ts';
 import type { Logger } from '../logger.ts';
 import { createLoader } from '../../functions/loader/index.ts';
 import { createPersister } from '../../functions/persister/index.ts';
-import { attachWorkflowSocket, createOrchestrator, type WorkflowEngine } from '../../functions/orchestrator/index.ts';
+import { attachWorkflowSocket, type WorkflowEngine } from '../../functions/orchestrator/index.ts';
 import { startExchangeSim, type RunningExchangeSim } from '../../functions/exchange-sim/serve.ts';
-import { EVENTS_TOPIC } from '../contracts/events.ts';
-import { ORCHESTRATOR_GROUP } from '../../functions/orchestrator/engine.ts';
-import { cachedSymbols } from './exchange.ts';
+import { ORCHESTRATOR_READS, platformOrchestrator } from './orchestrator.ts';
 import { instrumentLag } from './lag-metrics.ts';
 import { createPorts, type PlatformPorts } from './ports.ts';
 import { serveApp } from './serve.ts';
@@ -28,12 +26,9 @@ export async function startLocalPlatform(config: Config, logger: Logger): Promis
   const sim = config.BINANCE_REST_URL ? undefined : await startExchangeSim({ port: config.SIM_PORT, seed: config.SIM_SEED });
   const restUrl = config.BINANCE_REST_URL ?? sim!.url;
   const functions: RunningFunction[] = [startFunction(createLoader({ restUrl }), ports), startFunction(createPersister(), ports)];
-  const orchestrator = createOrchestrator(ports, {
-    image: (target) => `${config.IMAGE_REGISTRY}/${target}:${config.IMAGE_TAG}`,
-    knownSymbols: cachedSymbols(restUrl),
-  });
+  const orchestrator = platformOrchestrator(config, ports, restUrl);
   orchestrator.app.route('/', healthRoutes(ports.registry, { bus: () => ports.bus.ping(), store: () => ports.store.ping() }));
-  instrumentLag(ports.registry, ports.bus, () => [...functions.flatMap((fn) => fn.subscriptions()), { group: ORCHESTRATOR_GROUP, topic: EVENTS_TOPIC }]);
+  instrumentLag(ports.registry, ports.bus, () => [...functions.flatMap((fn) => fn.subscriptions()), ORCHESTRATOR_READS]);
   await orchestrator.engine.start();
   const http = await serveApp(orchestrator.app, config.PORT, config.HOST);
   const closeSocket = attachWorkflowSocket(http.server, orchestrator.engine);
