@@ -6,7 +6,8 @@ import { newSuffix, targetOfProducer } from '../../shared/contracts/naming.ts';
 import type { WorkflowRequest } from '../../shared/contracts/workflow.ts';
 import { describeInvalid, errorMessage } from '../../shared/errors.ts';
 import { deadLetter } from '../../shared/harness/dead-letter.ts';
-import type { Bus, Subscription } from '../../shared/ports/bus.ts';
+import type { Bus } from '../../shared/ports/bus.ts';
+import { readForever, type Reader } from '../../shared/harness/consume.ts';
 import type { Store } from '../../shared/ports/store.ts';
 import { commandFor, isTerminal, planWorkflow, readySteps, type Step, type Workflow, type WorkflowStatus } from './plan.ts';
 
@@ -30,8 +31,7 @@ export class WorkflowEngine {
   private readonly options: EngineOptions;
   private readonly listeners = new Set<(change: WorkflowChange) => void>();
   private chain: Promise<unknown> = Promise.resolve();
-  private subscription: Subscription | undefined;
-  private loop: Promise<void> | undefined;
+  private reader: Reader | undefined;
 
   constructor(options: EngineOptions) {
     this.options = options;
@@ -79,24 +79,24 @@ export class WorkflowEngine {
   async start(): Promise<void> {
     const { bus, logger } = this.options;
     await bus.ensureTopic(EVENTS_TOPIC);
-    this.subscription = bus.subscribe({ group: ORCHESTRATOR_GROUP, topics: [EVENTS_TOPIC] });
-    const subscription = this.subscription;
-    this.loop = (async () => {
-      for await (const batch of subscription) {
+    this.reader = readForever(
+      bus,
+      { group: ORCHESTRATOR_GROUP, topics: [EVENTS_TOPIC] },
+      async (batch) => {
         for (const record of batch.records) {
           const parsed = queueEventSchema.safeParse(safeJson(record.value));
           if (parsed.success) await this.serial(() => this.apply(parsed.data));
           else await deadLetter(bus, 'orchestrator', record, `malformed event: ${describeInvalid(parsed.error)}`);
         }
         await batch.commit();
-      }
-    })().catch((error) => logger.error({ err: error }, 'event loop stopped'));
+      },
+      logger,
+    );
     await this.serial(() => this.recover());
   }
 
   async stop(): Promise<void> {
-    await this.subscription?.close();
-    await this.loop;
+    await this.reader?.stop();
     await this.chain.catch(() => undefined);
   }
 

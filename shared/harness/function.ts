@@ -3,7 +3,8 @@ import type { Logger } from 'pino';
 import { controlCommandSchema, controlTopicFor, type ControlCommand } from '../contracts/control.ts';
 import { EVENTS_TOPIC, type QueueEvent, type StepStatus } from '../contracts/events.ts';
 import { describeInvalid, errorMessage, isRetriable } from '../errors.ts';
-import type { Bus, Subscription } from '../ports/bus.ts';
+import type { Bus } from '../ports/bus.ts';
+import { readForever } from './consume.ts';
 import type { ObjectStore } from '../ports/object-store.ts';
 import type { Store } from '../ports/store.ts';
 import { withRetry } from '../retry.ts';
@@ -83,7 +84,6 @@ export function startFunction(definition: FunctionDefinition, ports: Ports, opti
   const concurrency = options.concurrency ?? 8;
   let slotsFree = concurrency;
   const slotWaiters: (() => void)[] = [];
-  const subscription: Subscription = bus.subscribe({ group: commandGroupFor(definition.target), topics: [controlTopicFor(definition.target)] });
 
   const emit = (command: ControlCommand, status: StepStatus, progress: Progress, finished: boolean) => {
     const event: QueueEvent = {
@@ -186,8 +186,10 @@ export function startFunction(definition: FunctionDefinition, ports: Ports, opti
     inFlight.add(task);
   }
 
-  const loop = (async () => {
-    for await (const batch of subscription) {
+  const reader = readForever(
+    bus,
+    { group: commandGroupFor(definition.target), topics: [controlTopicFor(definition.target)] },
+    async (batch) => {
       for (const record of batch.records) {
         const done = tracker.track(batch, record);
         let parsed: ControlCommand;
@@ -206,8 +208,9 @@ export function startFunction(definition: FunctionDefinition, ports: Ports, opti
           await done();
         } else await handleCommand(parsed, done);
       }
-    }
-  })();
+    },
+    log,
+  );
 
   return {
     definition,
@@ -216,10 +219,9 @@ export function startFunction(definition: FunctionDefinition, ports: Ports, opti
       ...[...runningCommands.values()].flatMap((command) => (definition.consumes?.(command) ?? []).map((topic) => ({ group: definition.group, topic }))),
     ],
     async stop() {
-      await subscription.close();
+      await reader.stop();
       for (const controller of running.values()) controller.abort('shutdown');
       await Promise.allSettled([...inFlight]);
-      await loop.catch((error) => log.error({ err: error }, 'command loop failed'));
     },
   };
 }

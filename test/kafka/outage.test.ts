@@ -55,10 +55,14 @@ describe('broker outage', () => {
     expect(((await down.json()) as { checks: { bus: string } }).checks.bus).toMatch(/Kafka at 127\.0\.0\.1/);
     await new Promise((resolve) => setTimeout(resolve, 3000));
     await broker('start');
-    const workflow: Workflow = await waitForWorkflow(orchestrator, body.id, ended, 170_000);
+    const workflow: Workflow = await waitForWorkflow(orchestrator, body.id, ended, 200_000).catch((error: Error) => {
+      // What each process said is the first thing anyone debugging this will want.
+      for (const p of processes) console.log(`--- ${p.name}\n${p.output().slice(-4000)}`);
+      throw error;
+    });
     expect(workflow.status, workflow.reason ?? '').toBe('succeeded');
     const persisted = Object.fromEntries(workflow.steps.filter((s) => s.target === 'arango-connector').map((s) => [`${s.symbol}/${s.type}`, s.records_written]));
     expect(persisted).toEqual({ 'BTCUSDT/api_candles_5m': 288, 'BTCUSDT/api_trades': 28_800, 'ETHUSDT/api_candles_5m': 288, 'ETHUSDT/api_trades': 21_600 });
     expect((await fetch(`${processes[2]!.url}/readyz`)).status).toBe(200);
-  });
+  }, 300_000);
 });

@@ -118,6 +118,10 @@ export class KafkaBus implements Bus {
       allowAutoTopicCreation: false,
     });
     this.consumers.add(consumer);
+    // kafkajs restarts a crashed consumer by itself; when it gives up, the reader must hear of it.
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (!payload.restart) channel.fail(new RetriableError(`consumer of ${options.topics.join(',')} in ${options.group} stopped: ${payload.error.message}`, { cause: payload.error }));
+    });
     const maxBatch = options.maxBatchSize ?? 500;
     const log = this.options.logger;
     const commit = async (topic: string, partition: number, offset: number) => {
@@ -172,7 +176,7 @@ export class KafkaBus implements Bus {
     })();
     started.catch((error) => {
       log.error({ err: error, group: options.group, topics: options.topics }, 'subscription failed to start');
-      channel.close();
+      channel.fail(error instanceof Error ? error : new Error(String(error)));
     });
 
     const close = async () => {
