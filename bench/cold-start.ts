@@ -14,11 +14,11 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function once(args: string[]): Promise<number> {
+async function once(args: string[], env: Record<string, string>): Promise<number> {
   const [port, simPort] = [await freePort(), await freePort()];
   const dataDir = await mkdtemp(join(tmpdir(), 'sf-cold-'));
   const started = performance.now();
-  const child = spawn(process.execPath, args, { env: { ...process.env, PORT: String(port), SIM_PORT: String(simPort), DATA_DIR: dataDir, LOG_LEVEL: 'silent' }, stdio: 'ignore' });
+  const child = spawn(process.execPath, args, { env: { ...process.env, PORT: String(port), SIM_PORT: String(simPort), DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...env }, stdio: 'ignore' });
   try {
     for (;;) {
       if (child.exitCode !== null) throw new Error(`${args.join(' ')} exited with ${child.exitCode}`);
@@ -37,9 +37,9 @@ async function once(args: string[]): Promise<number> {
 }
 
 /** Median and max of several cold starts of the given entry point. */
-export async function benchColdStart(args: string[], runs = 7): Promise<{ medianMs: number; maxMs: number; runs: number }> {
+export async function benchColdStart(args: string[], env: Record<string, string> = {}, runs = 7): Promise<{ medianMs: number; maxMs: number; runs: number }> {
   const times: number[] = [];
-  for (let i = 0; i < runs; i++) times.push(await once(args));
+  for (let i = 0; i < runs; i++) times.push(await once(args, env));
   times.sort((a, b) => a - b);
   return { medianMs: times[Math.floor(times.length / 2)]!, maxMs: times.at(-1)!, runs };
 }

@@ -44,6 +44,8 @@ async function main() {
     log(`| Kafka consume, raw broker limit | \`kafka-consumer-perf-test\`, same volume (fetch time) | ${rate(raw.consume)} |`);
     log(`| Kafka consume, platform bus | \`KafkaBus.subscribe\` in a group, committing every batch | **${rate(bus.consume)}** — raw limit / platform = **${(raw.consume.recordsPerSecond / bus.consume.recordsPerSecond).toFixed(2)}×** |`);
     const kafkaEnv = { BUS: 'kafka', KAFKA_BROKERS: broker.brokers };
+    const fnCold = await benchColdStart([new URL('../bin/streamforge.ts', import.meta.url).pathname, 'fn', 'persister'], kafkaEnv);
+    log(`| cold start of one function, process start → /readyz 200 | \`streamforge fn persister\` on Kafka (joins its command group, answers /readyz after a broker round trip) | median **${fmt(fnCold.medianMs)} ms**, max ${fmt(fnCold.maxMs)} ms over ${fnCold.runs} runs |`);
     const kafkaDay = await benchIngest(...DAY, kafkaEnv);
     log(`| ingest, end to end (Kafka) | ${kafkaDay.workload} | ${fmt(kafkaDay.records)} records in ${fmt(kafkaDay.seconds, 2)} s = **${fmt(kafkaDay.recordsPerSecond)} records/s** |`);
     const kafkaWeek = await benchIngest(...WEEK, kafkaEnv);

@@ -57,6 +57,7 @@ describe('orchestrator API', () => {
     ['empty time range', { ...good, time_range: '2024-08-01:2024-08-01' }, 'time_range', /must be after start/],
     ['malformed time range', { ...good, time_range: '2024/08/01-2024/08/02' }, 'time_range', /<start date>:<end date>/],
     ['impossible date', { ...good, time_range: '2024-02-30:2024-03-01' }, 'time_range', /not a valid YYYY-MM-DD date/],
+    ['range in the future', { ...good, time_range: '2099-01-01:2099-01-02' }, 'time_range', /starts in the future \(2099-01-01\)/],
     ['missing field', { symbols: ['BTCUSDT'], types: ['api_trades'] }, 'time_range', /expected string/],
     ['unexpected field', { ...good, sneaky: true }, 'sneaky', /Unrecognized key/],
     ['not JSON', '{"symbols": [', 'body', /JSON object/],

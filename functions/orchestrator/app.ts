@@ -2,7 +2,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Logger } from 'pino';
-import { workflowRequestSchema, type WorkflowRequest } from '../../shared/contracts/workflow.ts';
+import { parseTimeRange, workflowRequestSchema, type WorkflowRequest } from '../../shared/contracts/workflow.ts';
 import { HttpError, badRequest, onError } from '../../shared/http/http-error.ts';
 import type { Store } from '../../shared/ports/store.ts';
 import type { WorkflowEngine } from './engine.ts';
@@ -111,6 +111,10 @@ async function validateRequest(text: string, knownSymbols: OrchestratorAppOption
   const parsed = workflowRequestSchema.safeParse(json);
   if (!parsed.success) throw badRequest(parsed.error);
   const request = parsed.data;
+  const { from } = parseTimeRange(request.time_range);
+  if (from > Date.now()) {
+    throw new HttpError(400, `time_range: starts in the future (${request.time_range.split(':')[0]}); there is no history to load yet`, { field: 'time_range' });
+  }
   request.types.forEach((type, i) => {
     if (!isPlannable(type)) throw new HttpError(400, `types[${i}]: ${type} is not available yet; live streams arrive with the loader-ws function`, { field: `types[${i}]` });
   });

@@ -55,7 +55,7 @@ function banner(platform: LocalPlatform, config: Config): string {
     `  live status       ${platform.url.replace('http', 'ws')}/ws`,
     `  data              ${config.dataDir} (${platform.ports.store.kind} store, ${platform.ports.bus.kind} bus)`,
     `  ${exchange}`,
-    `  try: npx streamforge run --symbols BTCUSDT,ETHUSDT --types api_candles_5m,api_trades --range 2024-08-01:2024-08-02`,
+    `  try: npx streamforge run${config.PORT === 8080 ? '' : ` --url ${platform.url}`} --symbols BTCUSDT,ETHUSDT --types api_candles_5m,api_trades --range 2024-08-01:2024-08-02`,
   ].join('\n');
 }
 
