@@ -23,6 +23,7 @@ export interface KafkaBusOptions {
 /** Offsets that a rebalance took away from this member: its records go to the new owner, nothing is lost. */
 const REBALANCE_ERRORS = new Set(['REBALANCE_IN_PROGRESS', 'ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID', 'NOT_COORDINATOR']);
 const HEARTBEAT_MS = 1000;
+const ROUTINE_PROTOCOL_ANSWERS = /group is rebalancing|coordinator is loading|coordinator is not available|not the correct coordinator/i;
 /** Creating topics and joining groups on a broker that is starting or briefly away: about a minute of tries. */
 const STARTUP_RETRY = { retries: 10, minDelayMs: 250, maxDelayMs: 8000 };
 
@@ -56,7 +57,11 @@ export class KafkaBus implements Bus {
       logLevel: logLevel.WARN,
       logCreator: () => ({ namespace, level, log: entry }) => {
         const { message, ...extra } = entry;
-        (level <= logLevel.ERROR ? log.error.bind(log) : log.warn.bind(log))({ namespace, ...extra }, message);
+        // kafkajs logs every answer of a group in rebalance, or of a coordinator still loading, as an
+        // error; both are routine (a step's consumer joining or leaving) and kafkajs retries them.
+        const routine = ROUTINE_PROTOCOL_ANSWERS.test(String(extra.error ?? ''));
+        if (routine) log.debug({ namespace, ...extra }, message);
+        else (level <= logLevel.ERROR ? log.error.bind(log) : log.warn.bind(log))({ namespace, ...extra }, message);
       },
     };
     this.kafka = new Kafka(config);
