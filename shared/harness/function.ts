@@ -64,21 +64,20 @@ export interface HarnessOptions {
 
 const stepKey = (command: ControlCommand) => `${command.queue_id}/${command.target}`;
 
-/**
- * Commands are read in a group of their own, so data consumers joining and leaving the function's data
- * group never rebalance the command reader (and never hand a running step's command to another instance).
- */
 /** Steps are idempotent, so a step failing on a transient error runs again: about a minute of tries. */
 const STEP_RETRY = { retries: 8, minDelayMs: 500, maxDelayMs: 10_000 };
 const EVENT_RETRY = { retries: 12, minDelayMs: 250, maxDelayMs: 5_000 };
 
+/**
+ * Commands are read in a group of their own, so data consumers joining and leaving the function's data
+ * group never rebalance the command reader (and never hand a running step's command to another instance).
+ */
 export const commandGroupFor = (target: string) => `${target}-commands`;
 
 export function startFunction(definition: FunctionDefinition, ports: Ports, options: HarnessOptions = {}): RunningFunction {
   const { bus, logger, instrumentation } = ports;
   const log = logger.child({ fn: definition.name });
-  const running = new Map<string, AbortController>();
-  const runningCommands = new Map<string, ControlCommand>();
+  const running = new Map<string, { readonly controller: AbortController; readonly command: ControlCommand }>();
   const inFlight = new Set<Promise<void>>();
   const tracker = new OffsetTracker();
   const concurrency = options.concurrency ?? 8;
@@ -119,13 +118,15 @@ export function startFunction(definition: FunctionDefinition, ports: Ports, opti
       const outcome = status === 'finished' || status === 'error' || status === 'cancelled' ? status : 'interrupted';
       instrumentation.emit('step.ended', { fn: definition.name, queueId: command.queue_id, outcome, seconds: (performance.now() - started) / 1000, records });
     };
+    // Cancelled steps are done (their command is committed); interrupted ones go to the next instance.
+    const endAborted = async (when: string): Promise<'done' | 'interrupted'> => {
+      const shutdown = controller.signal.reason === 'shutdown';
+      await ended(shutdown ? 'interrupted' : 'cancelled', shutdown ? `Interrupted by shutdown ${when}; another instance resumes` : `Cancelled ${when}`, !shutdown);
+      return shutdown ? 'interrupted' : 'done';
+    };
     await acquire();
     try {
-      if (controller.signal.aborted) {
-        const shutdown = controller.signal.reason === 'shutdown';
-        await ended(shutdown ? 'interrupted' : 'cancelled', shutdown ? 'Interrupted before start' : 'Cancelled before start', !shutdown);
-        return shutdown ? 'interrupted' : 'done';
-      }
+      if (controller.signal.aborted) return await endAborted('before start');
       instrumentation.emit('step.started', { fn: definition.name, queueId: command.queue_id });
       await emit(command, 'started', { message: `${definition.target} started ${command.symbol} ${command.type}`, records_written: 0 }, false);
       const ctx: StepContext = {
@@ -152,11 +153,7 @@ export function startFunction(definition: FunctionDefinition, ports: Ports, opti
       await ended('finished', result.message, true);
       return 'done';
     } catch (error) {
-      if (controller.signal.aborted) {
-        const shutdown = controller.signal.reason === 'shutdown';
-        await ended(shutdown ? 'interrupted' : 'cancelled', shutdown ? 'Interrupted by shutdown; another instance resumes' : 'Cancelled', !shutdown);
-        return shutdown ? 'interrupted' : 'done';
-      }
+      if (controller.signal.aborted) return await endAborted('while running');
       log.error({ err: error, queue_id: command.queue_id, retriable: isRetriable(error) }, 'step failed');
       await ended('error', errorMessage(error), true);
       return 'done';
@@ -168,19 +165,17 @@ export function startFunction(definition: FunctionDefinition, ports: Ports, opti
   async function handleCommand(command: ControlCommand, done: () => Promise<void>) {
     const key = stepKey(command);
     if (command.command === 'stop') {
-      running.get(key)?.abort('cancelled');
+      running.get(key)?.controller.abort('cancelled');
       return done();
     }
     if (running.has(key)) return done(); // a redelivered duplicate of a step already running here
     const controller = new AbortController();
-    running.set(key, controller);
-    runningCommands.set(key, command);
+    running.set(key, { controller, command });
     const task = runStep(command, controller)
       .then((outcome) => (outcome === 'done' ? done() : undefined))
       .catch((error) => log.error({ err: error }, 'could not finish step'))
       .finally(() => {
         running.delete(key);
-        runningCommands.delete(key);
         inFlight.delete(task);
       });
     inFlight.add(task);
@@ -216,11 +211,11 @@ export function startFunction(definition: FunctionDefinition, ports: Ports, opti
     definition,
     subscriptions: () => [
       { group: commandGroupFor(definition.target), topic: controlTopicFor(definition.target) },
-      ...[...runningCommands.values()].flatMap((command) => (definition.consumes?.(command) ?? []).map((topic) => ({ group: definition.group, topic }))),
+      ...[...running.values()].flatMap(({ command }) => (definition.consumes?.(command) ?? []).map((topic) => ({ group: definition.group, topic }))),
     ],
     async stop() {
       await reader.stop();
-      for (const controller of running.values()) controller.abort('shutdown');
+      for (const { controller } of running.values()) controller.abort('shutdown');
       await Promise.allSettled([...inFlight]);
     },
   };
