@@ -100,13 +100,21 @@ export class WorkflowEngine {
     await this.chain.catch(() => undefined);
   }
 
+  /**
+   * On a durable bus the commands already sent are still there and their functions still report on
+   * queue-events, so running steps are left to finish and only steps never started are started. On a
+   * bus that lost its records with the process, loader and persister of every unfinished queue run
+   * again together; the upserts make the re-run safe.
+   */
   private async recover(): Promise<void> {
+    const rerun = !this.options.bus.durable;
     for (const status of ['pending', 'running'] as const) {
       for (const workflow of await this.list({ status, limit: 10_000 })) {
         const unfinished = new Set(workflow.steps.filter((s) => s.status !== 'succeeded').map((s) => s.queue_id));
-        // Loader and persister of one queue re-run together; the upserts make the re-run safe.
-        for (const step of workflow.steps) if (unfinished.has(step.queue_id)) Object.assign(step, { status: 'pending', message: 'resuming after restart' });
-        this.options.logger.info({ workflow: workflow.id, queues: unfinished.size }, 'resuming unfinished workflow');
+        if (rerun) {
+          for (const step of workflow.steps) if (unfinished.has(step.queue_id)) Object.assign(step, { status: 'pending', message: 'resuming after restart' });
+        }
+        this.options.logger.info({ workflow: workflow.id, queues: unfinished.size, rerun }, 'resuming unfinished workflow');
         await this.advance(workflow);
       }
     }

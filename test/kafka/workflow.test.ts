@@ -83,6 +83,20 @@ describe('functions as separate processes on Kafka', () => {
     expect(candles).toBe(288);
   });
 
+  it('carries on without re-running anything when the orchestrator is killed with SIGKILL mid-load and started again', async () => {
+    sim.sim.faults.inject({ path: '/api/v3/aggTrades', kind: 'delay', ms: 150, count: 60 });
+    const { body } = await api(orchestrator, '/workflows', { json: { ...request, time_range: '2024-08-11:2024-08-12' } });
+    await waitForWorkflow(orchestrator, body.id, (w) => w.steps.some((s) => s.type === 'api_trades' && s.records_written > 0), 60_000);
+    await orchestrator.kill();
+    orchestrator = await startFunctionProcess('orchestrator', env);
+    processes.set('orchestrator', orchestrator);
+    const workflow = await waitForWorkflow(orchestrator, body.id, ended, 150_000);
+    expect(workflow.status, workflow.reason ?? '').toBe('succeeded');
+    expect(persistedCounts(workflow)).toEqual(EXACT);
+    // The commands sent before the crash were followed through; none was sent twice.
+    expect(workflow.steps.map((s) => s.attempts)).toEqual(Array(8).fill(1));
+  });
+
   it('lets a slow consumer in its own group fall behind without slowing the persister', async () => {
     const { body } = await api(orchestrator, '/workflows', { json: { ...request, symbols: ['BTCUSDT'], types: ['api_trades'], time_range: '2024-08-05:2024-08-06' } });
     const topic = (await api<Workflow>(orchestrator, `/workflows/${body.id}`)).body.steps[0]!.kafka_topic;
