@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { MemoryBus } from '../../shared/adapters/embedded/memory-bus.ts';
 import { SqliteStore } from '../../shared/adapters/embedded/sqlite-store.ts';
 import { controlCommandSchema, controlTopicFor } from '../../shared/contracts/control.ts';
+import { Instrumentation } from '../../shared/harness/instrumentation.ts';
 import { silentLogger } from '../../shared/logger.ts';
 import { createOrchestrator, type Orchestrator } from './index.ts';
 import { take } from '../../test/contracts/bus.contract.ts';
@@ -15,7 +16,7 @@ describe('orchestrator API', () => {
   beforeEach(() => {
     bus = new MemoryBus();
     orchestrator = createOrchestrator(
-      { bus, store: new SqliteStore(':memory:'), logger: silentLogger },
+      { bus, store: new SqliteStore(':memory:'), logger: silentLogger, instrumentation: new Instrumentation() },
       { image: (t) => `streamforge/${t}:test`, knownSymbols: async () => new Set(['BTCUSDT', 'ETHUSDT', 'SOLUSDT']) },
     );
   });

@@ -4,9 +4,11 @@ import { controlTopicFor } from '../../shared/contracts/control.ts';
 import { EVENTS_TOPIC, queueEventSchema, type QueueEvent } from '../../shared/contracts/events.ts';
 import { newSuffix, targetOfProducer } from '../../shared/contracts/naming.ts';
 import type { WorkflowRequest } from '../../shared/contracts/workflow.ts';
-import { describeInvalid, errorMessage } from '../../shared/errors.ts';
+import { parseRecord } from '../../shared/contracts/parse.ts';
+import { errorMessage } from '../../shared/errors.ts';
 import { deadLetter } from '../../shared/harness/dead-letter.ts';
 import type { Bus } from '../../shared/ports/bus.ts';
+import type { Instrumentation } from '../../shared/harness/instrumentation.ts';
 import { readForever, type Reader } from '../../shared/harness/consume.ts';
 import type { Store } from '../../shared/ports/store.ts';
 import { commandFor, isTerminal, planWorkflow, readySteps, type Step, type Workflow, type WorkflowStatus } from './plan.ts';
@@ -19,6 +21,7 @@ export type WorkflowChange = { readonly workflow: Workflow; readonly event?: Que
 
 export interface EngineOptions {
   readonly bus: Bus;
+  readonly instrumentation: Instrumentation;
   readonly store: Store;
   readonly logger: Logger;
   /** Container image announced in commands for a target. */
@@ -84,9 +87,9 @@ export class WorkflowEngine {
       { group: ORCHESTRATOR_GROUP, topics: [EVENTS_TOPIC] },
       async (batch) => {
         for (const record of batch.records) {
-          const parsed = queueEventSchema.safeParse(safeJson(record.value));
-          if (parsed.success) await this.serial(() => this.apply(parsed.data));
-          else await deadLetter(bus, 'orchestrator', record, `malformed event: ${describeInvalid(parsed.error)}`);
+          const parsed = parseRecord(queueEventSchema, record.value);
+          if (parsed.ok) await this.serial(() => this.apply(parsed.value));
+          else await deadLetter(this.options, 'orchestrator', record, `malformed event: ${parsed.reason}`);
         }
         await batch.commit();
       },
@@ -192,12 +195,4 @@ export class WorkflowEngine {
 function withoutStorageFields(stored: StoredWorkflow): Workflow {
   const { created_ms: _created, ...workflow } = stored;
   return workflow;
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

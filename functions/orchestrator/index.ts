@@ -17,8 +17,8 @@ export interface Orchestrator {
   readonly engine: WorkflowEngine;
 }
 
-export function createOrchestrator(ports: Pick<Ports, 'bus' | 'store' | 'logger'>, options: OrchestratorOptions): Orchestrator {
-  const engine = new WorkflowEngine({ bus: ports.bus, store: ports.store, logger: ports.logger, image: options.image });
+export function createOrchestrator(ports: Pick<Ports, 'bus' | 'store' | 'logger' | 'instrumentation'>, options: OrchestratorOptions): Orchestrator {
+  const engine = new WorkflowEngine({ bus: ports.bus, store: ports.store, logger: ports.logger, instrumentation: ports.instrumentation, image: options.image });
   const app = createOrchestratorApp({
     engine,
     store: ports.store,

@@ -2,9 +2,9 @@
 // candle, bad records to the dead-letter topic, offsets committed only after the write.
 import { fixedIntervalMs, intervalOpenTime } from '../../shared/binance/intervals.ts';
 import { CandleIndicatorState } from '../../shared/analytics/indicators.ts';
-import { marketRecordSchema, type Candle, type EndOfStream, type MarketRecord } from '../../shared/contracts/market.ts';
+import { marketRecordSchema, type Candle, type EndOfStream } from '../../shared/contracts/market.ts';
 import { candleInterval, parseTimeRange } from '../../shared/contracts/workflow.ts';
-import { describeInvalid, errorMessage } from '../../shared/errors.ts';
+import { parseRecord } from '../../shared/contracts/parse.ts';
 import { deadLetter } from '../../shared/harness/dead-letter.ts';
 import type { FunctionDefinition, StepContext, StepResult } from '../../shared/harness/function.ts';
 import type { BusRecord } from '../../shared/ports/bus.ts';
@@ -72,13 +72,12 @@ async function persist(ctx: StepContext, options: PersisterOptions): Promise<Ste
       const docs: Doc[] = [];
       let endRecord: BusRecord | undefined;
       for (const record of batch.records) {
-        const reason = invalidReason(record.value);
-        if (typeof reason === 'string') {
-          await deadLetter(bus, 'persister', record, reason);
-          ctx.instrumentation.emit('record.dead-lettered', { fn: 'persister', topic: record.topic, reason });
+        const parsed = parseRecord(marketRecordSchema, record.value);
+        if (!parsed.ok) {
+          await deadLetter(ctx, 'persister', record, parsed.reason);
           continue;
         }
-        const item = reason.record;
+        const item = parsed.value;
         if (item.kind === 'end') {
           end = item;
           endRecord = record;
@@ -112,17 +111,4 @@ async function persist(ctx: StepContext, options: PersisterOptions): Promise<Ste
   const missing = end.records - stored;
   const note = missing > 0 ? `; ${missing} of the loader's ${end.records} records were dead-lettered` : '';
   return { records_written: stored, message: `Saved ${stored} records to ${collection}${note}` };
-}
-
-/** The parsed record, or why it belongs in the dead-letter topic. */
-function invalidReason(value: string): string | { record: MarketRecord } {
-  let json: unknown;
-  try {
-    json = JSON.parse(value);
-  } catch (error) {
-    return `malformed JSON: ${errorMessage(error)}`;
-  }
-  const parsed = marketRecordSchema.safeParse(json);
-  if (parsed.success) return { record: parsed.data };
-  return describeInvalid(parsed.error);
 }

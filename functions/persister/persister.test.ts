@@ -52,7 +52,10 @@ describe('persister', () => {
   it('sends bad records to the dead-letter topic with the reason, and goes on', async () => {
     const ports = embeddedPorts();
     await publish(ports, [...stream(0, 10), '{not json', { ...candle(10), high: 1 }, ...stream(11, 20), end(21)]);
+    const announced: string[] = [];
+    ports.instrumentation.on('record.dead-lettered', (e) => announced.push(`${e.fn}: ${e.reason}`));
     const result = await createPersister().run(stepContext(ports, command));
+    expect(announced).toEqual([expect.stringMatching(/^persister: malformed JSON/), 'persister: high: high/low must bound open and close']);
     expect(result.records_written).toBe(19);
     expect(result.message).toMatch(/2 of the loader's 21 records were dead-lettered/);
     const sub = ports.bus.subscribe({ group: 'dlq-reader', topics: [DEAD_LETTER_TOPIC] });

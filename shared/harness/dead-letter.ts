@@ -1,10 +1,12 @@
 // Non-retriable records go to the dead-letter topic with the reason and their origin in headers.
 import type { Bus, BusRecord } from '../ports/bus.ts';
+import type { Instrumentation } from './instrumentation.ts';
 
 export const DEAD_LETTER_TOPIC = 'queue-dead-letter';
 
-export async function deadLetter(bus: Bus, fn: string, record: BusRecord, reason: string): Promise<void> {
-  await bus.publish(DEAD_LETTER_TOPIC, [
+/** Publishes the record with its reason and announces it, so the dead-letter counter sees every one. */
+export async function deadLetter(ports: { bus: Bus; instrumentation: Instrumentation }, fn: string, record: BusRecord, reason: string): Promise<void> {
+  await ports.bus.publish(DEAD_LETTER_TOPIC, [
     {
       key: record.key,
       value: record.value,
@@ -18,4 +20,5 @@ export async function deadLetter(bus: Bus, fn: string, record: BusRecord, reason
       },
     },
   ]);
+  ports.instrumentation.emit('record.dead-lettered', { fn, topic: record.topic, reason });
 }

@@ -2,7 +2,8 @@
 import type { Logger } from 'pino';
 import { controlCommandSchema, controlTopicFor, type ControlCommand } from '../contracts/control.ts';
 import { EVENTS_TOPIC, type QueueEvent, type StepStatus } from '../contracts/events.ts';
-import { describeInvalid, errorMessage, isRetriable } from '../errors.ts';
+import { parseRecord } from '../contracts/parse.ts';
+import { errorMessage, isRetriable } from '../errors.ts';
 import type { Bus } from '../ports/bus.ts';
 import { readForever } from './consume.ts';
 import type { ObjectStore } from '../ports/object-store.ts';
@@ -187,21 +188,17 @@ export function startFunction(definition: FunctionDefinition, ports: Ports, opti
     async (batch) => {
       for (const record of batch.records) {
         const done = tracker.track(batch, record);
-        let parsed: ControlCommand;
-        try {
-          parsed = controlCommandSchema.parse(JSON.parse(record.value));
-        } catch (error) {
-          const reason = `malformed command: ${describeInvalid(error)}`;
-          await deadLetter(bus, definition.name, record, reason);
-          instrumentation.emit('record.dead-lettered', { fn: definition.name, topic: record.topic, reason });
-          log.warn({ err: error, offset: record.offset }, 'malformed command dead-lettered');
+        const parsed = parseRecord(controlCommandSchema, record.value);
+        if (!parsed.ok) {
+          await deadLetter(ports, definition.name, record, `malformed command: ${parsed.reason}`);
+          log.warn({ offset: record.offset, reason: parsed.reason }, 'malformed command dead-lettered');
           await done();
           continue;
         }
-        if (parsed.target !== definition.target) {
-          await deadLetter(bus, definition.name, record, `command for ${parsed.target} on the topic of ${definition.target}`);
+        if (parsed.value.target !== definition.target) {
+          await deadLetter(ports, definition.name, record, `command for ${parsed.value.target} on the topic of ${definition.target}`);
           await done();
-        } else await handleCommand(parsed, done);
+        } else await handleCommand(parsed.value, done);
       }
     },
     log,

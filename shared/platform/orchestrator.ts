@@ -9,7 +9,7 @@ import { ORCHESTRATOR_GROUP } from '../../functions/orchestrator/engine.ts';
 
 export const ORCHESTRATOR_READS = { group: ORCHESTRATOR_GROUP, topic: EVENTS_TOPIC } as const;
 
-export function platformOrchestrator(config: Config, ports: Pick<Ports, 'bus' | 'store' | 'logger'>, restUrl: string | undefined): Orchestrator {
+export function platformOrchestrator(config: Config, ports: Pick<Ports, 'bus' | 'store' | 'logger' | 'instrumentation'>, restUrl: string | undefined): Orchestrator {
   return createOrchestrator(ports, {
     image: (target) => `${config.IMAGE_REGISTRY}/${target}:${config.IMAGE_TAG}`,
     ...(restUrl ? { knownSymbols: cachedSymbols(restUrl) } : {}),
