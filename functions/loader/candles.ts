@@ -1,11 +1,11 @@
 // Historical klines, paged by time; bars before the range are sent as warm-up for the indicators.
-import { fixedIntervalMs, nextOpenTime, openTimesBetween, type KlineInterval } from '../../shared/binance/intervals.ts';
+import { warmupFrom } from '../../shared/analytics/warmup.ts';
+import { nextOpenTime, openTimesBetween, type KlineInterval } from '../../shared/binance/intervals.ts';
 import type { BinanceRest } from '../../shared/binance/rest-client.ts';
 import type { Candle } from '../../shared/contracts/market.ts';
 import type { TimeRange } from '../../shared/contracts/workflow.ts';
 import { candleFromKline } from './normalize.ts';
 
-export const WARMUP_BARS = 250;
 const PAGE = 1000;
 
 export interface Gap {
@@ -15,8 +15,7 @@ export interface Gap {
 
 /** Yields pages of candles in open-time order: first the warm-up bars, then the range itself. */
 export async function* candlePages(rest: BinanceRest, symbol: string, interval: KlineInterval, range: TimeRange, signal: AbortSignal) {
-  const warmupFrom = range.from - WARMUP_BARS * (fixedIntervalMs(interval) ?? 31 * 86_400_000);
-  yield* pages(rest, symbol, interval, warmupFrom, range.from, true, signal);
+  yield* pages(rest, symbol, interval, warmupFrom(range.from, interval), range.from, true, signal);
   yield* pages(rest, symbol, interval, range.from, Math.min(range.to, Date.now()), false, signal);
 }
 

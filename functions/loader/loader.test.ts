@@ -4,7 +4,7 @@ import { startExchangeSim, type RunningExchangeSim } from '../exchange-sim/serve
 import type { Candle, MarketRecord, Trade } from '../../shared/contracts/market.ts';
 import { commandFor, embeddedPorts, readStream, stepContext } from '../../test/step-context.ts';
 import { createLoader } from './index.ts';
-import { WARMUP_BARS } from './candles.ts';
+import { WARMUP_BARS } from '../../shared/analytics/warmup.ts';
 
 const DAY = Date.UTC(2024, 7, 1);
 let sim: RunningExchangeSim | undefined;

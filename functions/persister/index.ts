@@ -2,6 +2,7 @@
 // candle, bad records to the dead-letter topic, offsets committed only after the write.
 import { fixedIntervalMs, intervalOpenTime } from '../../shared/binance/intervals.ts';
 import { CandleIndicatorState } from '../../shared/analytics/indicators.ts';
+import { warmupFrom } from '../../shared/analytics/warmup.ts';
 import { marketRecordSchema, type Candle, type EndOfStream } from '../../shared/contracts/market.ts';
 import { candleInterval, parseTimeRange } from '../../shared/contracts/workflow.ts';
 import { parseRecord } from '../../shared/contracts/parse.ts';
@@ -55,7 +56,8 @@ async function persist(ctx: StepContext, options: PersisterOptions): Promise<Ste
     indicators = new CandleIndicatorState(fixedIntervalMs(first.interval) ?? 30 * 86_400_000);
     // Resuming mid-stream after a crash: rebuild indicator state from what was already stored.
     if (!first.warmup) {
-      const since = Math.min(first.open_time - 250 * (fixedIntervalMs(first.interval) ?? 31 * 86_400_000), intervalOpenTime(first.open_time, '1d'));
+      // The warm-up the loader would have sent, and the day so far for the UTC-day VWAP.
+      const since = Math.min(warmupFrom(first.open_time, first.interval), intervalOpenTime(first.open_time, '1d'));
       for (const bar of await store.query<CandleDoc>(collection, { field: 'open_time', from: since, to: first.open_time })) indicators.next(bar);
     }
     return indicators;
