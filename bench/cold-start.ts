@@ -18,7 +18,10 @@ async function once(args: string[], env: Record<string, string>): Promise<number
   const [port, simPort] = [await freePort(), await freePort()];
   const dataDir = await mkdtemp(join(tmpdir(), 'sf-cold-'));
   const started = performance.now();
-  const child = spawn(process.execPath, args, { env: { ...process.env, PORT: String(port), SIM_PORT: String(simPort), DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...env }, stdio: 'ignore' });
+  const child = spawn(process.execPath, args, {
+    env: { ...process.env, PORT: String(port), SIM_PORT: String(simPort), DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...env },
+    stdio: 'ignore',
+  });
   try {
     for (;;) {
       if (child.exitCode !== null) throw new Error(`${args.join(' ')} exited with ${child.exitCode}`);

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../shared/config.ts';
 import { silentLogger } from '../shared/logger.ts';
-import { startLocalPlatform } from '../shared/platform/local.ts';
-import { runWorkflow } from '../shared/cli/run.ts';
-import { ProgressView } from '../shared/cli/progress.ts';
+import { startLocalPlatform } from '../platform/local.ts';
+import { followWorkflow, startWorkflow } from '../platform/cli/follow.ts';
+import { ProgressView } from '../platform/cli/progress.ts';
 
 export interface IngestResult {
   readonly records: number;
@@ -15,14 +15,15 @@ export interface IngestResult {
   readonly workload: string;
 }
 
-const quiet = new ProgressView({ isTTY: false, write: () => true } as unknown as NodeJS.WriteStream);
+const quiet = new ProgressView({ isTTY: false, write: () => true });
 
 export async function benchIngest(symbols: string[], types: string[], range: string, env: Record<string, string> = {}): Promise<IngestResult> {
   const dataDir = await mkdtemp(join(tmpdir(), 'sf-bench-'));
   const platform = await startLocalPlatform(loadConfig({ PORT: '0', SIM_PORT: '0', HOST: '127.0.0.1', ...env, DATA_DIR: dataDir }), silentLogger);
   try {
     const started = performance.now();
-    const workflow = await runWorkflow({ url: platform.url, symbols, types, range }, quiet);
+    const id = await startWorkflow(platform.url, { symbols, types, time_range: range });
+    const workflow = await followWorkflow(platform.url, id, quiet);
     const seconds = (performance.now() - started) / 1000;
     if (workflow.status !== 'succeeded') throw new Error(`benchmark workflow ${workflow.status}: ${workflow.reason}`);
     let records = 0;

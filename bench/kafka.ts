@@ -29,12 +29,30 @@ async function perf(args: string[]): Promise<string> {
 export async function rawBrokerLimit(brokers: string, records: number, size: number): Promise<{ produce: Throughput; consume: Throughput }> {
   const topic = `perf-raw-${Date.now()}`;
   await perf(['topics', '--bootstrap-server', brokers, '--create', '--topic', topic, '--partitions', '3', '--replication-factor', '1']);
-  const produced = await perf(['producer', '--topic', topic, '--num-records', String(records), '--record-size', String(size), '--throughput', '-1', '--producer-props', `bootstrap.servers=${brokers}`, 'acks=all']);
+  const produced = await perf([
+    'producer',
+    '--topic',
+    topic,
+    '--num-records',
+    String(records),
+    '--record-size',
+    String(size),
+    '--throughput',
+    '-1',
+    '--producer-props',
+    `bootstrap.servers=${brokers}`,
+    'acks=all',
+  ]);
   const summary = /(\d+) records sent, ([\d.]+) records\/sec \(([\d.]+) MB\/sec\)/.exec(produced.trim().split('\n').at(-1) ?? '');
   if (!summary) throw new Error(`unexpected producer perf output: ${produced}`);
   const produceRate = Number(summary[2]);
   const consumed = await perf(['consumer', '--bootstrap-server', brokers, '--topic', topic, '--messages', String(records)]);
-  const row = consumed.trim().split('\n').at(-1)!.split(',').map((s) => s.trim());
+  const row = consumed
+    .trim()
+    .split('\n')
+    .at(-1)!
+    .split(',')
+    .map((s) => s.trim());
   // start, end, MB, MB/s, nMsg, nMsg/s, rebalance ms, fetch ms, fetch MB/s, fetch nMsg/s
   const [, , mb, , messages, , , fetchMs] = row;
   const seconds = Number(fetchMs) / 1000;

@@ -31,7 +31,9 @@ async function main() {
   log(`| ingest, end to end (embedded) | ${week.workload} | ${fmt(week.records)} records in ${fmt(week.seconds, 2)} s = **${fmt(week.recordsPerSecond)} records/s** |`);
 
   const cold = await benchColdStart([new URL('../bin/streamforge.ts', import.meta.url).pathname, 'up']);
-  log(`| cold start, process start → /readyz 200 | \`streamforge up\` (simulator, loader, persister, orchestrator) | median **${fmt(cold.medianMs)} ms**, max ${fmt(cold.maxMs)} ms over ${cold.runs} runs |`);
+  log(
+    `| cold start, process start → /readyz 200 | \`streamforge up\` (simulator, loader, persister, orchestrator) | median **${fmt(cold.medianMs)} ms**, max ${fmt(cold.maxMs)} ms over ${cold.runs} runs |`,
+  );
 
   const broker = await startBroker();
   try {
@@ -42,14 +44,22 @@ async function main() {
     log(`| Kafka produce, raw broker limit | \`kafka-producer-perf-test\`, ${fmt(RECORDS)} × 200 B, acks=all | ${rate(raw.produce)} |`);
     log(`| Kafka produce, platform bus | \`KafkaBus.publish\` via the dummy load generator, ${fmt(RECORDS)} × 200 B | **${rate(bus.produce)}** |`);
     log(`| Kafka consume, raw broker limit | \`kafka-consumer-perf-test\`, same volume (fetch time) | ${rate(raw.consume)} |`);
-    log(`| Kafka consume, platform bus | \`KafkaBus.subscribe\` in a group, committing every batch | **${rate(bus.consume)}** — raw limit / platform = **${(raw.consume.recordsPerSecond / bus.consume.recordsPerSecond).toFixed(2)}×** |`);
+    log(
+      `| Kafka consume, platform bus | \`KafkaBus.subscribe\` in a group, committing every batch | **${rate(bus.consume)}** — raw limit / platform = **${(raw.consume.recordsPerSecond / bus.consume.recordsPerSecond).toFixed(2)}×** |`,
+    );
     const kafkaEnv = { BUS: 'kafka', KAFKA_BROKERS: broker.brokers };
     const fnCold = await benchColdStart([new URL('../bin/streamforge.ts', import.meta.url).pathname, 'fn', 'persister'], kafkaEnv);
-    log(`| cold start of one function, process start → /readyz 200 | \`streamforge fn persister\` on Kafka (joins its command group, answers /readyz after a broker round trip) | median **${fmt(fnCold.medianMs)} ms**, max ${fmt(fnCold.maxMs)} ms over ${fnCold.runs} runs |`);
+    log(
+      `| cold start of one function, process start → /readyz 200 | \`streamforge fn persister\` on Kafka (joins its command group, answers /readyz after a broker round trip) | median **${fmt(fnCold.medianMs)} ms**, max ${fmt(fnCold.maxMs)} ms over ${fnCold.runs} runs |`,
+    );
     const kafkaDay = await benchIngest(...DAY, kafkaEnv);
-    log(`| ingest, end to end (Kafka) | ${kafkaDay.workload} | ${fmt(kafkaDay.records)} records in ${fmt(kafkaDay.seconds, 2)} s = **${fmt(kafkaDay.recordsPerSecond)} records/s** |`);
+    log(
+      `| ingest, end to end (Kafka) | ${kafkaDay.workload} | ${fmt(kafkaDay.records)} records in ${fmt(kafkaDay.seconds, 2)} s = **${fmt(kafkaDay.recordsPerSecond)} records/s** |`,
+    );
     const kafkaWeek = await benchIngest(...WEEK, kafkaEnv);
-    log(`| ingest, end to end (Kafka) | ${kafkaWeek.workload} | ${fmt(kafkaWeek.records)} records in ${fmt(kafkaWeek.seconds, 2)} s = **${fmt(kafkaWeek.recordsPerSecond)} records/s** |`);
+    log(
+      `| ingest, end to end (Kafka) | ${kafkaWeek.workload} | ${fmt(kafkaWeek.records)} records in ${fmt(kafkaWeek.seconds, 2)} s = **${fmt(kafkaWeek.recordsPerSecond)} records/s** |`,
+    );
   } finally {
     await broker.stop();
   }

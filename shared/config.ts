@@ -1,50 +1,117 @@
-// One zod schema over the environment: a bad setting fails at boot with a message that names it.
+// One zod schema over the environment: a bad setting fails at boot with a message that names it, and
+// only settings that can run pass. Adapters get typed configurations from one discriminated schema.
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
+const positiveMs = z.coerce.number().int().positive();
+const nonNegativeMs = z.coerce.number().int().nonnegative();
+const brokers = z
+  .string({ error: 'required with BUS=kafka: host:port[,host:port...]' })
+  .regex(/^[^,\s:]+:\d+(,[^,\s:]+:\d+)*$/, 'must be host:port[,host:port...]')
+  .transform((text) => text.split(','));
 
-export const configSchema = z.object({
-  PORT: port.default(8080),
-  HOST: z.string().default('0.0.0.0'),
-  BUS: z.enum(['embedded', 'kafka']).default('embedded'),
-  STORE: z.enum(['sqlite', 'arango']).default('sqlite'),
-  OBJECT_STORE: z.enum(['fs', 's3']).default('fs'),
+const busEnv = z.discriminatedUnion(
+  'BUS',
+  [
+    z.object({ BUS: z.literal('embedded') }),
+    z.object({
+      BUS: z.literal('kafka'),
+      KAFKA_BROKERS: brokers,
+      KAFKA_CLIENT_ID: z.string().min(1).default('streamforge'),
+      KAFKA_SSL: z.enum(['true', 'false']).default('false'),
+      KAFKA_SASL_MECHANISM: z.enum(['scram-sha-256', 'scram-sha-512', 'plain']).optional(),
+      KAFKA_SASL_USERNAME: z.string().optional(),
+      KAFKA_SASL_PASSWORD: z.string().optional(),
+    }),
+  ],
+  { error: 'must be one of "embedded" | "kafka"' },
+);
+
+const storeEnv = z.discriminatedUnion(
+  'STORE',
+  [
+    z.object({ STORE: z.literal('sqlite') }),
+    z.object({
+      STORE: z.literal('arango'),
+      ARANGO_URL: z.url({ error: 'required with STORE=arango: the server URL, e.g. http://127.0.0.1:8529' }),
+      ARANGO_DATABASE: z.string().min(1).default('streamforge'),
+      ARANGO_USER: z.string().min(1).default('root'),
+      ARANGO_PASSWORD: z.string().default(''),
+    }),
+  ],
+  { error: 'must be one of "sqlite" | "arango"' },
+);
+
+const commonEnv = z.object({
+  /** Unset: 8080 for the local platform, the registry's port for a function run alone. */
+  PORT: port.optional(),
+  /** Unset: loopback for the local platform, every interface for a function in its container. */
+  HOST: z.string().min(1).optional(),
   DATA_DIR: z.string().min(1).default('.streamforge'),
+  /** Only the filesystem object store exists in this build; S3/MinIO arrives with the model registry. */
+  OBJECT_STORE: z.enum(['fs'], { error: 'only "fs" in this build (S3/MinIO arrives with the model registry)' }).default('fs'),
   BINANCE_REST_URL: z.url({ protocol: /^https?$/ }).optional(),
   SIM_PORT: port.default(8081),
   SIM_SEED: z.coerce.number().int().default(42),
-  KAFKA_BROKERS: z
-    .string()
-    .regex(/^[^,\s:]+:\d+(,[^,\s:]+:\d+)*$/, 'must be host:port[,host:port...]')
-    .optional(),
-  KAFKA_CLIENT_ID: z.string().min(1).default('streamforge'),
-  KAFKA_SSL: z.enum(['true', 'false']).default('false'),
-  KAFKA_SASL_MECHANISM: z.enum(['scram-sha-256', 'scram-sha-512', 'plain']).optional(),
-  KAFKA_SASL_USERNAME: z.string().optional(),
-  KAFKA_SASL_PASSWORD: z.string().optional(),
-  /** Retention of the topics the platform creates (data, commands, events). */
-  KAFKA_RETENTION_MS: z.coerce.number().int().positive().default(7 * 86_400_000),
-  ARANGO_URL: z.url().optional(),
-  ARANGO_DATABASE: z.string().min(1).default('streamforge'),
-  ARANGO_USER: z.string().min(1).default('root'),
-  ARANGO_PASSWORD: z.string().default(''),
+  /** Retention of the topics the platform creates; unset, each bus has its own default (README). */
+  BUS_RETENTION_MS: positiveMs.optional(),
+  BUS_RETENTION_BYTES: positiveMs.optional(),
   IMAGE_REGISTRY: z.string().default('streamforge'),
   IMAGE_TAG: z.string().default('v0.1.0'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Largest workflow accepted: symbols × days × types. */
+  WORKFLOW_MAX_SIZE: z.coerce.number().int().positive().default(1000),
+  /** A step whose function has not said "started" this long after its command fails. */
+  STEP_START_TIMEOUT_MS: positiveMs.default(300_000),
+  /** A started step whose function has been silent this long fails. */
+  STEP_SILENCE_TIMEOUT_MS: positiveMs.default(60_000),
+  /** How often a working function reports at the least. */
+  HEARTBEAT_MS: positiveMs.default(5_000),
+  /** Data topics of an ended workflow are deleted this long after it ended. */
+  DATA_TOPIC_GRACE_MS: nonNegativeMs.default(600_000),
 });
 
-export type Config = z.infer<typeof configSchema> & { readonly dataDir: string };
+export type BusConfig =
+  | { readonly kind: 'embedded'; readonly retention: { readonly ms?: number; readonly bytes?: number } }
+  | {
+      readonly kind: 'kafka';
+      readonly brokers: readonly string[];
+      readonly clientId: string;
+      readonly ssl: boolean;
+      readonly sasl?: { readonly mechanism: 'scram-sha-256' | 'scram-sha-512' | 'plain'; readonly username: string; readonly password: string };
+      readonly retention: { readonly ms?: number; readonly bytes?: number };
+    };
+
+export type StoreConfig =
+  | { readonly kind: 'sqlite'; readonly file: string }
+  | { readonly kind: 'arango'; readonly url: string; readonly database: string; readonly username: string; readonly password: string };
+
+export interface Config {
+  readonly port: number | undefined;
+  readonly host: string | undefined;
+  readonly dataDir: string;
+  readonly logLevel: z.infer<typeof commonEnv>['LOG_LEVEL'];
+  readonly bus: BusConfig;
+  readonly store: StoreConfig;
+  readonly objects: { readonly kind: 'fs'; readonly dir: string };
+  readonly exchange: { readonly restUrl: string | undefined; readonly simPort: number; readonly simSeed: number };
+  readonly images: { readonly registry: string; readonly tag: string };
+  readonly workflow: { readonly maxSize: number; readonly startTimeoutMs: number; readonly silenceTimeoutMs: number; readonly dataTopicGraceMs: number };
+  readonly heartbeatMs: number;
+}
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
+const envSchema = commonEnv.and(busEnv).and(storeEnv);
+const KNOWN = new Set([...Object.keys(commonEnv.shape), ...busEnv.options.flatMap((o) => Object.keys(o.shape)), ...storeEnv.options.flatMap((o) => Object.keys(o.shape))]);
+
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const relevant = Object.fromEntries(
-    Object.keys(configSchema.shape).flatMap((name) => (env[name] === undefined || env[name] === '' ? [] : [[name, env[name]]])),
-  );
-  const parsed = configSchema.safeParse(relevant);
+  const relevant: Record<string, string> = { BUS: 'embedded', STORE: 'sqlite' };
+  for (const name of KNOWN) if (env[name] !== undefined && env[name] !== '') relevant[name] = env[name]!;
+  const parsed = envSchema.safeParse(relevant);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
       const name = issue.path.join('.');
@@ -52,11 +119,45 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     });
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
   }
-  const config = parsed.data;
-  if (config.BUS === 'kafka' && !config.KAFKA_BROKERS) throw new ConfigError('Invalid configuration: BUS=kafka needs KAFKA_BROKERS (host:port,...)');
-  if (config.KAFKA_SASL_MECHANISM && !(config.KAFKA_SASL_USERNAME && config.KAFKA_SASL_PASSWORD)) {
-    throw new ConfigError(`Invalid configuration: KAFKA_SASL_MECHANISM=${config.KAFKA_SASL_MECHANISM} needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD`);
+  const e = parsed.data;
+  const dataDir = resolve(e.DATA_DIR);
+  const retention = { ...(e.BUS_RETENTION_MS ? { ms: e.BUS_RETENTION_MS } : {}), ...(e.BUS_RETENTION_BYTES ? { bytes: e.BUS_RETENTION_BYTES } : {}) };
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir,
+    logLevel: e.LOG_LEVEL,
+    bus: e.BUS === 'kafka' ? kafkaConfig(e, retention) : { kind: 'embedded', retention },
+    store:
+      e.STORE === 'arango'
+        ? { kind: 'arango', url: e.ARANGO_URL, database: e.ARANGO_DATABASE, username: e.ARANGO_USER, password: e.ARANGO_PASSWORD }
+        : { kind: 'sqlite', file: resolve(dataDir, 'store.db') },
+    objects: { kind: 'fs', dir: resolve(dataDir, 'objects') },
+    exchange: { restUrl: e.BINANCE_REST_URL, simPort: e.SIM_PORT, simSeed: e.SIM_SEED },
+    images: { registry: e.IMAGE_REGISTRY, tag: e.IMAGE_TAG },
+    workflow: {
+      maxSize: e.WORKFLOW_MAX_SIZE,
+      startTimeoutMs: e.STEP_START_TIMEOUT_MS,
+      silenceTimeoutMs: e.STEP_SILENCE_TIMEOUT_MS,
+      dataTopicGraceMs: e.DATA_TOPIC_GRACE_MS,
+    },
+    heartbeatMs: e.HEARTBEAT_MS,
+  };
+}
+
+type KafkaEnv = Extract<z.output<typeof busEnv>, { BUS: 'kafka' }>;
+
+function kafkaConfig(e: KafkaEnv, retention: BusConfig['retention']): BusConfig {
+  const { KAFKA_SASL_MECHANISM: mechanism, KAFKA_SASL_USERNAME: username, KAFKA_SASL_PASSWORD: password } = e;
+  if (mechanism && !(username && password)) {
+    throw new ConfigError(`Invalid configuration: KAFKA_SASL_MECHANISM=${mechanism} needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD`);
   }
-  if (config.STORE === 'arango' && !config.ARANGO_URL) throw new ConfigError('Invalid configuration: STORE=arango needs ARANGO_URL');
-  return { ...config, dataDir: resolve(config.DATA_DIR) };
+  return {
+    kind: 'kafka',
+    brokers: e.KAFKA_BROKERS,
+    clientId: e.KAFKA_CLIENT_ID,
+    ssl: e.KAFKA_SSL === 'true',
+    ...(mechanism && username && password ? { sasl: { mechanism, username, password } } : {}),
+    retention,
+  };
 }

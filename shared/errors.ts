@@ -18,9 +18,14 @@ export class NonRetriableError extends Error {
   }
 }
 
-/** Retriable unless it says otherwise: unknown failures are assumed transient. */
+/** A bug, not a circumstance: trying again would fail the same way. */
+const PROGRAMMING_ERRORS = [TypeError, RangeError, ReferenceError, SyntaxError];
+
+/** Retriable unless it says otherwise or is a programming error: other failures are assumed transient. */
 export function isRetriable(error: unknown): boolean {
-  return !(error instanceof NonRetriableError);
+  if (error instanceof RetriableError) return true;
+  if (error instanceof NonRetriableError) return false;
+  return !PROGRAMMING_ERRORS.some((type) => error instanceof type);
 }
 
 export function errorMessage(error: unknown): string {

@@ -2,17 +2,29 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RetriableError, isRetriable } from './errors.ts';
 
-export interface RetryOptions {
-  readonly retries?: number;
-  readonly minDelayMs?: number;
-  readonly maxDelayMs?: number;
+export interface RetryPolicy {
+  /** Tries after the first; 0 never retries. */
+  readonly retries: number;
+  readonly minDelayMs: number;
+  readonly maxDelayMs: number;
+}
+
+export interface RetryOptions extends Partial<RetryPolicy> {
   readonly signal?: AbortSignal;
+  /** Called before each pause with the attempt that failed (1 for the first). */
   readonly onRetry?: (error: unknown, attempt: number, delayMs: number) => void;
 }
 
 export function backoffDelay(attempt: number, minDelayMs: number, maxDelayMs: number, random = Math.random): number {
   const ceiling = Math.min(maxDelayMs, minDelayMs * 2 ** attempt);
   return Math.round(minDelayMs + random() * (ceiling - minDelayMs));
+}
+
+/** The longest a policy can spend waiting between tries (Retry-After aside). */
+export function worstCaseWaitMs(policy: RetryPolicy): number {
+  let total = 0;
+  for (let attempt = 0; attempt < policy.retries; attempt++) total += Math.min(policy.maxDelayMs, policy.minDelayMs * 2 ** attempt);
+  return total;
 }
 
 export async function withRetry<T>(work: (attempt: number) => Promise<T>, options: RetryOptions = {}): Promise<T> {

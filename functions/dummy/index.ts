@@ -87,7 +87,10 @@ export async function generateLoad(bus: Bus, options: LoadOptions): Promise<Thro
       continue;
     }
     const count = Math.min(due, batchSize, limit - sent);
-    await bus.publish(options.topic, Array.from({ length: count }, (_, i) => ({ key: `key-${(sent + i) % keys}`, value: payload })));
+    await bus.publish(
+      options.topic,
+      Array.from({ length: count }, (_, i) => ({ key: `key-${(sent + i) % keys}`, value: payload })),
+    );
     sent += count;
   }
   return throughput(sent, sent * options.recordBytes, (performance.now() - started) / 1000);

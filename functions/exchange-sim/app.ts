@@ -35,7 +35,8 @@ function clientKey(c: Context): string {
   return env?.incoming?.socket?.remoteAddress ?? 'local';
 }
 
-function faultResponse(c: Context, fault: Exclude<FaultSpec, { kind: 'delay' }>): Response {
+function faultResponse(c: Context, fault: Extract<FaultSpec, { kind: 'status' | 'malformed' | 'body' }>): Response {
+  if (fault.kind === 'body') return c.json(fault.body as object, 200);
   if (fault.kind === 'malformed') {
     return c.body('{"code":0,"msg":"unterminated', 200, { 'Content-Type': 'application/json' });
   }
@@ -78,6 +79,7 @@ export function buildApp({ market, limiter, faults, stats }: AppParts): Hono {
     stats.request(path);
     const fault = faults.take(path);
     if (fault?.kind === 'delay') await sleep(fault.ms);
+    else if (fault?.kind === 'hold') await faults.hold(fault.maxMs);
     else if (fault) {
       const res = faultResponse(c, fault);
       stats.response(res.status);
@@ -161,7 +163,8 @@ export function buildApp({ market, limiter, faults, stats }: AppParts): Hono {
     for (const p of parsed) if (p.data) faults.inject(p.data);
     return c.json({ pending: faults.pending() }, 201);
   });
-  app.get('/sim/faults', (c) => c.json({ pending: faults.pending() }));
+  app.get('/sim/faults', (c) => c.json({ pending: faults.pending(), held: faults.held() }));
+  app.post('/sim/faults/release', (c) => c.json({ released: faults.release() }));
   app.delete('/sim/faults', (c) => {
     faults.clear();
     return c.json({ pending: [] });

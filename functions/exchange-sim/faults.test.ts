@@ -70,7 +70,10 @@ describe('fault injection', () => {
     await getJson(sim, AGG);
     await getJson(sim, AGG);
     await getJson(sim, KLINES);
-    const stats = await getJson<{ requests: Record<string, number>; totalWeight: number; tradesServed: Record<string, number>; responses: Record<string, number> }>(sim, '/sim/stats');
+    const stats = await getJson<{ requests: Record<string, number>; totalWeight: number; tradesServed: Record<string, number>; responses: Record<string, number> }>(
+      sim,
+      '/sim/stats',
+    );
     expect(stats.body.requests).toEqual({ '/api/v3/aggTrades': 3, '/api/v3/klines': 1 });
     expect(stats.body.totalWeight).toBe(2 * 4 + 2);
     expect(stats.body.tradesServed).toEqual({ BTCUSDT: 4 });

@@ -1,5 +1,5 @@
-// Fault injection queue for tests and chaos runs: status codes, malformed
-// bodies and delays applied to matching request paths.
+// Fault injection queue for tests and chaos runs: status codes, malformed or replaced bodies, delays,
+// and holds (requests that wait until the test releases them) applied to matching request paths.
 import { z } from 'zod';
 
 const common = {
@@ -21,6 +21,10 @@ export const faultSpecSchema = z.discriminatedUnion('kind', [
   }),
   z.object({ kind: z.literal('malformed'), ...common }),
   z.object({ kind: z.literal('delay'), ms: z.number().int().nonnegative().max(600_000), ...common }),
+  /** Answer 200 with this JSON body instead of the real one: data the exchange got wrong. */
+  z.object({ kind: z.literal('body'), body: z.unknown(), ...common }),
+  /** Hold matching requests until released (POST /sim/faults/release), or `maxMs` passed: nothing waits forever. */
+  z.object({ kind: z.literal('hold'), maxMs: z.number().int().positive().max(600_000).default(120_000), ...common }),
 ]);
 
 export type FaultSpecInput = z.input<typeof faultSpecSchema>;
@@ -40,6 +44,33 @@ function matches(pattern: string | undefined, path: string): boolean {
 
 export class FaultInjector {
   private queue: QueuedFault[] = [];
+  private readonly holding = new Set<() => void>();
+
+  /** Waits until release() or `maxMs`, whichever comes first. */
+  async hold(maxMs: number): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.holding.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, maxMs);
+      this.holding.add(done);
+    });
+  }
+
+  /** Requests being held right now. */
+  held(): number {
+    return this.holding.size;
+  }
+
+  /** Lets every held request go on, and drops the hold faults still queued. */
+  release(): number {
+    const released = this.holding.size;
+    for (const done of [...this.holding]) done();
+    this.queue = this.queue.filter((q) => q.spec.kind !== 'hold');
+    return released;
+  }
 
   /** Validates and enqueues a fault; throws a ZodError on bad input. */
   inject(input: FaultSpecInput): FaultSpec {
@@ -50,6 +81,7 @@ export class FaultInjector {
 
   clear(): void {
     this.queue = [];
+    this.release();
   }
 
   /** Faults still queued, with their remaining skip and apply counts. */

@@ -23,9 +23,7 @@ function exponential(bits: number): number {
 }
 
 /** Log-normal trade notionals (sigma 1.3) at 1024 quantiles. */
-const NOTIONAL_QUANTILES = Float64Array.from({ length: 1024 }, (_, k) =>
-  MEDIAN_NOTIONAL * Math.exp(1.3 * normalQuantile((k + 0.5) / 1024)),
-);
+const NOTIONAL_QUANTILES = Float64Array.from({ length: 1024 }, (_, k) => MEDIAN_NOTIONAL * Math.exp(1.3 * normalQuantile((k + 0.5) / 1024)));
 
 export interface HourTrades {
   hour: number;
@@ -95,7 +93,7 @@ export class HourGenerator {
     let seg = 0;
     let segOffset = 0;
     for (let i = 0; i < n; i++) {
-      let off = Math.floor(time[i]! * scale);
+      const off = Math.floor(time[i]! * scale);
       while (off - segOffset >= segments[seg]!.to - segments[seg]!.from) {
         segOffset += segments[seg]!.to - segments[seg]!.from;
         seg++;
@@ -112,7 +110,7 @@ export class HourGenerator {
     const qty = new Float64Array(n);
     const count = new Uint8Array(n);
     const buyerMaker = new Uint8Array(n);
-    const noise = this.microVol * 2.449 / 65536;
+    const noise = (this.microVol * 2.449) / 65536;
     let prev = 0;
     for (let i = 0; i < n; i++) {
       const bits = words[w++]!;

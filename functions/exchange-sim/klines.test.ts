@@ -82,10 +82,7 @@ describe('klines', () => {
   });
 
   it('aggregates 5m candles exactly from their aggTrades', async () => {
-    const [candles, trades] = await Promise.all([
-      klines(sim, `symbol=BTCUSDT&interval=5m&startTime=${DAY}&limit=288`),
-      walkTrades(sim, 'BTCUSDT', DAY, DAY + 86_400_000),
-    ]);
+    const [candles, trades] = await Promise.all([klines(sim, `symbol=BTCUSDT&interval=5m&startTime=${DAY}&limit=288`), walkTrades(sim, 'BTCUSDT', DAY, DAY + 86_400_000)]);
     expect(trades).toHaveLength(24 * 1200);
     const broken = trades.filter((t, i) => {
       const prev = trades[i - 1];

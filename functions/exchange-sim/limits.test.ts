@@ -111,7 +111,19 @@ describe('exchangeInfo', () => {
 
   it('accepts custom symbols', async () => {
     const custom = makeSim({
-      symbols: ['BTCUSDT', { symbol: 'FOOUSDT', baseAsset: 'FOO', quoteAsset: 'USDT', tickSize: '0.001', stepSize: '0.1', startPrice: 2.5, listedAt: Date.parse('2024-07-31T10:30:00Z'), tradesPerHour: 60 }],
+      symbols: [
+        'BTCUSDT',
+        {
+          symbol: 'FOOUSDT',
+          baseAsset: 'FOO',
+          quoteAsset: 'USDT',
+          tickSize: '0.001',
+          stepSize: '0.1',
+          startPrice: 2.5,
+          listedAt: Date.parse('2024-07-31T10:30:00Z'),
+          tradesPerHour: 60,
+        },
+      ],
     });
     const [first] = (await getJson<Array<[number]>>(custom, '/api/v3/klines?symbol=FOOUSDT&interval=1h&startTime=0&limit=1')).body;
     expect(first![0]).toBe(Date.parse('2024-07-31T11:00:00Z'));

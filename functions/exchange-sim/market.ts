@@ -1,11 +1,6 @@
 // Synthetic market queries: klines of any interval aggregated from the
 // generated trades (hourly summaries cached), and aggregate-trade paging.
-import {
-  type KlineInterval,
-  alignUp,
-  intervalOpenTime,
-  nextOpenTime,
-} from '../../shared/binance/intervals.ts';
+import { type KlineInterval, alignUp, intervalOpenTime, nextOpenTime } from '../../shared/binance/intervals.ts';
 import { CandleAcc, type CandleStats } from './aggregate.ts';
 import { HOUR_MS, TradingCalendar } from './calendar.ts';
 import { type AggTrade, type HourTrades, HourGenerator, lowerBound, summarize, toAggTrade, upperBound } from './hours.ts';

@@ -5,16 +5,14 @@ import { z } from 'zod';
 const HOUR_MS = 3_600_000;
 
 /** Decimal size (tickSize/stepSize) as a string or number, at most 8 decimals. */
-const decimalSize = z
-  .union([z.string().regex(/^\d+(\.\d{1,8})?$/), z.number().positive()])
-  .transform((v, ctx) => {
-    const units = Math.round(Number(v) * 1e8);
-    if (!(units >= 1) || Math.abs(units - Number(v) * 1e8) > 1e-6 * Math.max(1, units)) {
-      ctx.addIssue({ code: 'custom', message: 'must be a positive multiple of 0.00000001' });
-      return z.NEVER;
-    }
-    return units;
-  });
+const decimalSize = z.union([z.string().regex(/^\d+(\.\d{1,8})?$/), z.number().positive()]).transform((v, ctx) => {
+  const units = Math.round(Number(v) * 1e8);
+  if (!(units >= 1) || Math.abs(units - Number(v) * 1e8) > 1e-6 * Math.max(1, units)) {
+    ctx.addIssue({ code: 'custom', message: 'must be a positive multiple of 0.00000001' });
+    return z.NEVER;
+  }
+  return units;
+});
 
 export const symbolConfigSchema = z.object({
   symbol: z.string().regex(/^[A-Z0-9]{2,20}$/),
@@ -42,20 +40,97 @@ export type SymbolConfig = z.output<typeof symbolConfigSchema>;
 const listed = (iso: string): number => Date.parse(iso);
 
 export const DEFAULT_SYMBOLS: readonly SymbolConfigInput[] = [
-  { symbol: 'BTCUSDT', baseAsset: 'BTC', quoteAsset: 'USDT', tickSize: '0.01', stepSize: '0.00001', startPrice: 64_000, annualVolatility: 0.6, listedAt: listed('2017-08-17T04:00:00Z'), tradesPerHour: 1200 },
-  { symbol: 'ETHUSDT', baseAsset: 'ETH', quoteAsset: 'USDT', tickSize: '0.01', stepSize: '0.0001', startPrice: 3200, annualVolatility: 0.75, listedAt: listed('2017-08-17T04:00:00Z'), tradesPerHour: 900 },
-  { symbol: 'BNBUSDT', baseAsset: 'BNB', quoteAsset: 'USDT', tickSize: '0.01', stepSize: '0.001', startPrice: 560, annualVolatility: 0.7, listedAt: listed('2017-11-06T03:00:00Z'), tradesPerHour: 600 },
-  { symbol: 'SOLUSDT', baseAsset: 'SOL', quoteAsset: 'USDT', tickSize: '0.01', stepSize: '0.001', startPrice: 150, annualVolatility: 1.0, listedAt: listed('2020-08-11T06:00:00Z'), tradesPerHour: 600 },
-  { symbol: 'XRPUSDT', baseAsset: 'XRP', quoteAsset: 'USDT', tickSize: '0.0001', stepSize: '1', startPrice: 0.6, annualVolatility: 0.9, listedAt: listed('2018-05-04T08:00:00Z'), tradesPerHour: 450 },
-  { symbol: 'ADAUSDT', baseAsset: 'ADA', quoteAsset: 'USDT', tickSize: '0.0001', stepSize: '0.1', startPrice: 0.4, annualVolatility: 0.9, listedAt: listed('2018-04-17T04:00:00Z'), tradesPerHour: 400 },
-  { symbol: 'DOGEUSDT', baseAsset: 'DOGE', quoteAsset: 'USDT', tickSize: '0.00001', stepSize: '1', startPrice: 0.12, annualVolatility: 1.1, listedAt: listed('2019-07-05T12:00:00Z'), tradesPerHour: 500 },
-  { symbol: 'LTCUSDT', baseAsset: 'LTC', quoteAsset: 'USDT', tickSize: '0.01', stepSize: '0.001', startPrice: 65, annualVolatility: 0.8, listedAt: listed('2017-12-13T03:00:00Z'), tradesPerHour: 300 },
+  {
+    symbol: 'BTCUSDT',
+    baseAsset: 'BTC',
+    quoteAsset: 'USDT',
+    tickSize: '0.01',
+    stepSize: '0.00001',
+    startPrice: 64_000,
+    annualVolatility: 0.6,
+    listedAt: listed('2017-08-17T04:00:00Z'),
+    tradesPerHour: 1200,
+  },
+  {
+    symbol: 'ETHUSDT',
+    baseAsset: 'ETH',
+    quoteAsset: 'USDT',
+    tickSize: '0.01',
+    stepSize: '0.0001',
+    startPrice: 3200,
+    annualVolatility: 0.75,
+    listedAt: listed('2017-08-17T04:00:00Z'),
+    tradesPerHour: 900,
+  },
+  {
+    symbol: 'BNBUSDT',
+    baseAsset: 'BNB',
+    quoteAsset: 'USDT',
+    tickSize: '0.01',
+    stepSize: '0.001',
+    startPrice: 560,
+    annualVolatility: 0.7,
+    listedAt: listed('2017-11-06T03:00:00Z'),
+    tradesPerHour: 600,
+  },
+  {
+    symbol: 'SOLUSDT',
+    baseAsset: 'SOL',
+    quoteAsset: 'USDT',
+    tickSize: '0.01',
+    stepSize: '0.001',
+    startPrice: 150,
+    annualVolatility: 1.0,
+    listedAt: listed('2020-08-11T06:00:00Z'),
+    tradesPerHour: 600,
+  },
+  {
+    symbol: 'XRPUSDT',
+    baseAsset: 'XRP',
+    quoteAsset: 'USDT',
+    tickSize: '0.0001',
+    stepSize: '1',
+    startPrice: 0.6,
+    annualVolatility: 0.9,
+    listedAt: listed('2018-05-04T08:00:00Z'),
+    tradesPerHour: 450,
+  },
+  {
+    symbol: 'ADAUSDT',
+    baseAsset: 'ADA',
+    quoteAsset: 'USDT',
+    tickSize: '0.0001',
+    stepSize: '0.1',
+    startPrice: 0.4,
+    annualVolatility: 0.9,
+    listedAt: listed('2018-04-17T04:00:00Z'),
+    tradesPerHour: 400,
+  },
+  {
+    symbol: 'DOGEUSDT',
+    baseAsset: 'DOGE',
+    quoteAsset: 'USDT',
+    tickSize: '0.00001',
+    stepSize: '1',
+    startPrice: 0.12,
+    annualVolatility: 1.1,
+    listedAt: listed('2019-07-05T12:00:00Z'),
+    tradesPerHour: 500,
+  },
+  {
+    symbol: 'LTCUSDT',
+    baseAsset: 'LTC',
+    quoteAsset: 'USDT',
+    tickSize: '0.01',
+    stepSize: '0.001',
+    startPrice: 65,
+    annualVolatility: 0.8,
+    listedAt: listed('2017-12-13T03:00:00Z'),
+    tradesPerHour: 300,
+  },
 ];
 
-const symbolEntry = z.union([
-  z.string().refine((s) => DEFAULT_SYMBOLS.some((d) => d.symbol === s), 'unknown default symbol'),
-  symbolConfigSchema,
-]);
+const symbolEntry = z.union([z.string().refine((s) => DEFAULT_SYMBOLS.some((d) => d.symbol === s), 'unknown default symbol'), symbolConfigSchema]);
 
 export const maintenanceWindowSchema = z
   .object({
@@ -77,11 +152,7 @@ export const simOptionsSchema = z
       .array(symbolEntry)
       .min(1)
       .default(() => DEFAULT_SYMBOLS.map((s) => s.symbol))
-      .transform((list) =>
-        list.map((e) =>
-          typeof e === 'string' ? symbolConfigSchema.parse(DEFAULT_SYMBOLS.find((d) => d.symbol === e)) : e,
-        ),
-      ),
+      .transform((list) => list.map((e) => (typeof e === 'string' ? symbolConfigSchema.parse(DEFAULT_SYMBOLS.find((d) => d.symbol === e)) : e))),
     seed: z.number().int().default(42),
     weightLimit: z.number().int().positive().default(6000),
     /** Rate-limit window; a whole number of seconds. */

@@ -87,7 +87,12 @@ describe('request errors', () => {
 describe('maintenance', () => {
   const from = DAY + 2 * HOUR;
   const to = DAY + 4 * HOUR;
-  const sim = makeSim({ maintenance: [{ symbol: 'BTCUSDT', from, to }, { from: DAY + 6 * HOUR + 1_800_000, to: DAY + 7 * HOUR + 600_000 }] });
+  const sim = makeSim({
+    maintenance: [
+      { symbol: 'BTCUSDT', from, to },
+      { from: DAY + 6 * HOUR + 1_800_000, to: DAY + 7 * HOUR + 600_000 },
+    ],
+  });
 
   it('omits klines fully inside the window', async () => {
     const m5 = await klines(sim, `symbol=BTCUSDT&interval=5m&startTime=${DAY}&limit=1000&endTime=${DAY + 86_399_999}`);

@@ -1,32 +1,39 @@
-// Historical klines, paged by time; bars before the range are sent as warm-up for the indicators.
+// Historical klines, paged by time from where the last attempt stopped: first the warm-up bars before
+// the range (for the indicators), then the range itself, only up to the last closed candle.
 import { warmupFrom } from '../../shared/analytics/warmup.ts';
 import { nextOpenTime, openTimesBetween, type KlineInterval } from '../../shared/binance/intervals.ts';
 import type { BinanceRest } from '../../shared/binance/rest-client.ts';
-import type { Candle } from '../../shared/contracts/market.ts';
-import type { TimeRange } from '../../shared/contracts/workflow.ts';
+import type { Candle, Gap } from '../../shared/contracts/market.ts';
+import type { TimeRange } from '../../shared/contracts/time-range.ts';
 import { candleFromKline } from './normalize.ts';
 
 const PAGE = 1000;
 
-export interface Gap {
-  readonly from: number;
-  readonly to: number;
+/** How far a candle load got: survives the step's retries, so an attempt resumes at the page that failed. */
+export interface CandleCursor {
+  phase: 'warmup' | 'range' | 'done';
+  next: number;
 }
 
-/** Yields pages of candles in open-time order: first the warm-up bars, then the range itself. */
-export async function* candlePages(rest: BinanceRest, symbol: string, interval: KlineInterval, range: TimeRange, signal: AbortSignal) {
-  yield* pages(rest, symbol, interval, warmupFrom(range.from, interval), range.from, true, signal);
-  yield* pages(rest, symbol, interval, range.from, Math.min(range.to, Date.now()), false, signal);
-}
+export const startCandles = (range: TimeRange, interval: KlineInterval): CandleCursor => ({
+  phase: 'warmup',
+  // Nothing trades before 1970; the exchange starts the warm-up at the listing if that is later.
+  next: Math.max(0, warmupFrom(range.from, interval)),
+});
 
-async function* pages(rest: BinanceRest, symbol: string, interval: KlineInterval, from: number, to: number, warmup: boolean, signal: AbortSignal) {
-  let cursor = from;
-  while (cursor < to) {
-    const rows = await rest.klines({ symbol, interval, startTime: cursor, endTime: to - 1, limit: PAGE }, signal);
-    const candles: Candle[] = rows.filter((row) => row[0] >= from && row[0] < to).map((row) => candleFromKline(symbol, interval, row, warmup));
-    if (candles.length) yield candles;
-    if (rows.length < PAGE) return;
-    cursor = nextOpenTime(rows.at(-1)![0], interval);
+/** Yields pages in open-time order and advances the cursor once the caller has handled each page. */
+export async function* candlePages(rest: BinanceRest, symbol: string, interval: KlineInterval, range: TimeRange, cursor: CandleCursor, signal: AbortSignal) {
+  while (cursor.phase !== 'done') {
+    const warmup = cursor.phase === 'warmup';
+    const to = warmup ? range.from : range.to;
+    if (cursor.next >= to) {
+      Object.assign(cursor, warmup ? { phase: 'range', next: range.from } : { phase: 'done' });
+      continue;
+    }
+    const rows = await rest.klines({ symbol, interval, startTime: cursor.next, endTime: to - 1, limit: PAGE }, signal);
+    const candles: Candle[] = rows.filter((row) => row[0] >= cursor.next && row[0] < to).map((row) => candleFromKline(symbol, interval, row, warmup));
+    if (candles.length) yield { candles, warmup };
+    cursor.next = rows.length < PAGE ? to : nextOpenTime(rows.at(-1)![0], interval);
   }
 }
 
@@ -35,7 +42,7 @@ export function findGaps(received: readonly number[], interval: KlineInterval, r
   const have = new Set(received);
   const gaps: Gap[] = [];
   let start: number | undefined;
-  const expected = openTimesBetween(range.from, Math.min(range.to, Date.now()), interval);
+  const expected = openTimesBetween(range.from, range.to, interval);
   for (const open of expected) {
     if (!have.has(open)) start ??= open;
     else if (start !== undefined) {

@@ -1,83 +1,184 @@
-// The orchestrator's HTTP API (Hono): start, inspect and cancel workflows; read stored market data.
-import { Hono } from 'hono';
+// The orchestrator's HTTP API (Hono + zod-openapi): start, inspect and cancel workflows; read stored
+// market data a page at a time. Every request is validated by the schemas its OpenAPI entry shows.
+import { OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Logger } from 'pino';
-import { parseTimeRange, workflowRequestSchema, type WorkflowRequest } from '../../shared/contracts/workflow.ts';
-import { HttpError, badRequest, onError } from '../../shared/http/http-error.ts';
-import type { Store } from '../../shared/ports/store.ts';
-import type { WorkflowEngine } from './engine.ts';
-import { readCandles, readTrades } from './market-data.ts';
-import { openApiDocument } from './openapi.ts';
-import { isPlannable, isTerminal, type Step } from './plan.ts';
+import { formatDataType } from '../../shared/contracts/data-type.ts';
+import { daysIn, formatDate } from '../../shared/contracts/time-range.ts';
+import { type Step, type Workflow, type WorkflowRequest, isTerminal, workflowSchema } from '../../shared/contracts/workflow.ts';
+import { badRequest, httpError, onError } from '../../shared/http/errors.ts';
 import type { PartitionLag } from '../../shared/ports/bus.ts';
-import { candlesQuerySchema, listQuerySchema, tradesQuerySchema } from './queries.ts';
+import type { Store } from '../../shared/ports/store.ts';
+import type { StoredCandle, StoredTrade } from '../../shared/contracts/stored.ts';
+import {
+  cancelWorkflowRoute,
+  candlesRoute,
+  createWorkflowRoute,
+  getWorkflowRoute,
+  listWorkflowsRoute,
+  socketRoute,
+  tradesRoute,
+  candlePageSchema,
+  listSchema,
+  tradePageSchema,
+  workflowViewSchema,
+} from './api.ts';
+import type { WorkflowEngine } from './engine.ts';
+import type { ExchangeCatalog } from './exchange-catalog.ts';
+import { type Page, readCandles, readTrades } from './market-data.ts';
+import { isPlannable } from './plan.ts';
+import { encodeCursor } from './queries.ts';
 
 export interface OrchestratorAppOptions {
   readonly engine: WorkflowEngine;
   readonly store: Store;
   readonly logger: Logger;
-  /** Symbols the exchange lists; undefined when it cannot be asked, and the loader reports instead. */
-  readonly knownSymbols?: () => Promise<ReadonlySet<string> | undefined>;
+  /** What the exchange lists; absent (or unreachable), the loader reports unknown symbols at run time. */
+  readonly catalog?: ExchangeCatalog;
   readonly maxBodyBytes?: number;
+  /** Largest workflow accepted: symbols × days × types. */
+  readonly maxWorkflowSize?: number;
   /** Consumer lag of a group on a topic, shown on the steps that read one. */
   readonly lag?: (group: string, topic: string) => Promise<PartitionLag[]>;
 }
 
-export function createOrchestratorApp(options: OrchestratorAppOptions): Hono {
+export const DEFAULT_MAX_WORKFLOW_SIZE = 1000;
+
+const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
+
+/** 415 for a body that is not declared JSON, 400 naming `body` for one that does not parse. */
+const jsonBody: MiddlewareHandler = async (c, next) => {
+  const type = c.req.header('content-type');
+  if (!type || !JSON_TYPE.test(type)) {
+    throw httpError(415, `content-type: ${c.req.method} ${c.req.path} takes application/json, not ${type ? `"${type}"` : 'a body without a content type'}`, {
+      field: 'content-type',
+    });
+  }
+  try {
+    JSON.parse(await c.req.text());
+  } catch {
+    throw httpError(400, 'body: must be a JSON object', { field: 'body' });
+  }
+  await next();
+};
+
+export function createOrchestratorApp(options: OrchestratorAppOptions): OpenAPIHono {
   const { engine, store, logger } = options;
-  const app = new Hono();
+  const maxBody = options.maxBodyBytes ?? 64 * 1024;
+  const app = new OpenAPIHono({
+    defaultHook: (result) => {
+      if (!result.success) throw badRequest(result.error);
+    },
+  });
   app.onError((error, c) => onError(error, c, (e) => logger.error({ err: e }, 'request failed')));
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}` }, 404));
 
-  app.post(
-    '/workflows',
-    bodyLimit({
-      maxSize: options.maxBodyBytes ?? 64 * 1024,
-      onError: (c) => c.json({ error: `request body too large (limit ${options.maxBodyBytes ?? 64 * 1024} bytes)` }, 413),
-    }),
-    async (c) => {
-      const request = await validateRequest(await c.req.text(), options.knownSymbols);
-      const workflow = await engine.create(request);
-      c.header('location', `/workflows/${workflow.id}`);
-      return c.json({ id: workflow.id, status: workflow.status }, 202);
-    },
-  );
-
-  app.get('/workflows', async (c) => {
-    const query = parseQuery(listQuerySchema, c.req.query());
-    return c.json({ workflows: await engine.list(query) });
+  app.on('POST', '/workflows', bodyLimit({ maxSize: maxBody, onError: () => httpError(413, `request body too large (limit ${maxBody} bytes)`).getResponse() }), jsonBody);
+  app.openapi(createWorkflowRoute, async (c) => {
+    const request = c.req.valid('json');
+    await admit(request, options);
+    const workflow = await engine.create(request);
+    c.header('location', `/workflows/${workflow.id}`);
+    return c.json({ id: workflow.id, status: workflow.status === 'pending' ? ('pending' as const) : ('running' as const) }, 202);
   });
 
-  app.get('/workflows/:id', async (c) => {
-    const workflow = await engine.get(c.req.param('id'));
-    if (!workflow) throw new HttpError(404, `no workflow ${c.req.param('id')}`);
-    return c.json({ ...workflow, steps: await Promise.all(workflow.steps.map((step) => withLag(step, options.lag))) });
+  app.openapi(listWorkflowsRoute, async (c) => {
+    const query = c.req.valid('query');
+    const workflows = await engine.list({ limit: query.limit, ...(query.status ? { status: query.status } : {}) });
+    return wire(c, listSchema, { workflows });
   });
 
-  app.post('/workflows/:id/cancel', async (c) => {
-    const before = await engine.get(c.req.param('id'));
-    if (!before) throw new HttpError(404, `no workflow ${c.req.param('id')}`);
-    if (isTerminal(before.status)) throw new HttpError(409, `workflow ${before.id} already ${before.status}`);
+  app.openapi(getWorkflowRoute, async (c) => {
+    const workflow = await found(engine, c.req.valid('param').id);
+    const lag = workflow.data_topics.deleted ? undefined : options.lag;
+    const steps = await Promise.all(workflow.steps.map((step) => withLag(step, lag)));
+    return wire(c, workflowViewSchema, { ...workflow, steps });
+  });
+
+  app.openapi(cancelWorkflowRoute, async (c) => {
+    const before = await found(engine, c.req.valid('param').id);
+    if (isTerminal(before.status)) throw httpError(409, `workflow ${before.id} already ${before.status}`);
     const workflow = await engine.cancel(before.id);
-    if (workflow?.status !== 'cancelled') throw new HttpError(409, `workflow ${before.id} already ${workflow?.status}`);
-    return c.json(workflow);
+    if (workflow?.status !== 'cancelled') throw httpError(409, `workflow ${before.id} already ${workflow?.status}`);
+    return wire(c, workflowSchema, workflow);
   });
 
-  app.get('/candles', async (c) => {
-    const query = parseQuery(candlesQuerySchema, c.req.query());
-    const candles = await readCandles(store, query);
-    return c.json({ symbol: query.symbol, interval: query.interval, from: query.from, to: query.to, count: candles.length, candles });
+  app.openapi(candlesRoute, async (c) => {
+    const query = c.req.valid('query');
+    const result = await readCandles(store, query);
+    const paging = pageLinks(c.req.url, result, (next) => c.header('link', `<${next}>; rel="next"`));
+    const candles = result.items as StoredCandle[];
+    return wire(c, candlePageSchema, { symbol: query.symbol, interval: query.interval, from: query.from, to: query.to, count: candles.length, candles, ...paging });
   });
 
-  app.get('/trades', async (c) => {
-    const query = parseQuery(tradesQuerySchema, c.req.query());
-    const trades = await readTrades(store, query);
-    return c.json({ symbol: query.symbol, from: query.from, to: query.to, count: trades.length, trades });
+  app.openapi(tradesRoute, async (c) => {
+    const query = c.req.valid('query');
+    const result = await readTrades(store, query);
+    const paging = pageLinks(c.req.url, result, (next) => c.header('link', `<${next}>; rel="next"`));
+    const trades = result.items as StoredTrade[];
+    return wire(c, tradePageSchema, { symbol: query.symbol, from: query.from, to: query.to, count: trades.length, trades, ...paging });
   });
 
-  app.get('/ws', (c) => c.json({ error: 'GET /ws is a WebSocket: send Upgrade: websocket' }, 426));
-  app.get('/openapi.json', (c) => c.json(openApiDocument()));
+  app.openapi(socketRoute, (c) => c.json({ error: 'GET /ws is a WebSocket: send Upgrade: websocket' }, 426));
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: { title: 'StreamForge orchestrator', version: '0.1.0', description: 'Start, follow and cancel workflows; read stored market data.' },
+  });
   return app;
+}
+
+/**
+ * Answers with a value in its wire form, encoded (and so checked) by the response schema the route
+ * declares; the typed helpers of zod-openapi expect decoded values, which a codec's wire form is not.
+ */
+function wire<S extends z.ZodType>(c: Context, schema: S, value: z.output<S>): never {
+  return c.json(z.encode(schema, value) as object, 200) as never;
+}
+
+async function found(engine: WorkflowEngine, id: string): Promise<Workflow> {
+  const workflow = await engine.get(id);
+  if (!workflow) throw httpError(404, `no workflow ${id}`, { field: 'id' });
+  return workflow;
+}
+
+function pageLinks(url: string, page: Page<unknown>, setLink: (next: string) => void) {
+  if (!page.next) return { next: null, partial: false };
+  const next = new URL(url);
+  next.searchParams.set('cursor', encodeCursor(page.next));
+  const link = `${next.pathname}${next.search}`;
+  setLink(link);
+  return { next: link, partial: true };
+}
+
+/** Checks that need more than the schema: the clock, the size cap, and what the exchange has. */
+async function admit(request: WorkflowRequest, options: OrchestratorAppOptions): Promise<void> {
+  const range = request.time_range;
+  if (range.from > Date.now()) throw httpError(400, `time_range: starts in the future (${formatDate(range.from)}); there is no history to load yet`, { field: 'time_range' });
+  request.types.forEach((type, i) => {
+    if (!isPlannable(type))
+      throw httpError(400, `types[${i}]: ${formatDataType(type)} is not available yet; live streams arrive with the loader-ws function`, { field: `types[${i}]` });
+  });
+  const cap = options.maxWorkflowSize ?? DEFAULT_MAX_WORKFLOW_SIZE;
+  const size = request.symbols.length * daysIn(range) * request.types.length;
+  if (size > cap) {
+    const shape = `${request.symbols.length} symbols × ${daysIn(range)} days × ${request.types.length} types = ${size.toLocaleString('en-US')}`;
+    throw httpError(
+      400,
+      `body: workflow too large: ${shape}, over the cap of ${cap.toLocaleString('en-US')} symbol-days-types (WORKFLOW_MAX_SIZE); split it into smaller workflows`,
+      { field: 'body' },
+    );
+  }
+  const catalog = options.catalog;
+  if (!catalog) return;
+  const symbols = await catalog.symbols();
+  for (const [i, symbol] of request.symbols.entries()) {
+    if (symbols && !symbols.has(symbol)) throw httpError(400, `symbols[${i}]: unknown symbol ${symbol} on the exchange`, { field: `symbols[${i}]` });
+    const first = await catalog.firstDay(symbol);
+    if (first !== undefined && range.from < first) {
+      throw httpError(400, `time_range: ${symbol} has no data before ${formatDate(first)}, its first day on the exchange; start the range on or after it`, { field: 'time_range' });
+    }
+  }
 }
 
 /** A reading step's consumer lag on its topic, per partition and in total; absent when it cannot be read. */
@@ -93,34 +194,4 @@ async function withLag(step: Step, lag: OrchestratorAppOptions['lag']) {
   } catch {
     return step;
   }
-}
-
-function parseQuery<T>(schema: { safeParse(data: unknown): { success: true; data: T } | { success: false; error: import('zod').ZodError } }, query: Record<string, string>): T {
-  const parsed = schema.safeParse(query);
-  if (!parsed.success) throw badRequest(parsed.error);
-  return parsed.data;
-}
-
-async function validateRequest(text: string, knownSymbols: OrchestratorAppOptions['knownSymbols']): Promise<WorkflowRequest> {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new HttpError(400, 'body: must be a JSON object', { field: 'body' });
-  }
-  const parsed = workflowRequestSchema.safeParse(json);
-  if (!parsed.success) throw badRequest(parsed.error);
-  const request = parsed.data;
-  const { from } = parseTimeRange(request.time_range);
-  if (from > Date.now()) {
-    throw new HttpError(400, `time_range: starts in the future (${request.time_range.split(':')[0]}); there is no history to load yet`, { field: 'time_range' });
-  }
-  request.types.forEach((type, i) => {
-    if (!isPlannable(type)) throw new HttpError(400, `types[${i}]: ${type} is not available yet; live streams arrive with the loader-ws function`, { field: `types[${i}]` });
-  });
-  const symbols = await knownSymbols?.();
-  request.symbols.forEach((symbol, i) => {
-    if (symbols && !symbols.has(symbol)) throw new HttpError(400, `symbols[${i}]: unknown symbol ${symbol} on the exchange`, { field: `symbols[${i}]` });
-  });
-  return request;
 }

@@ -1,25 +1,33 @@
-// Workflow engine: keeps workflow state in the store, emits commands, follows queue-events, recovers after a restart.
+// Workflow engine: keeps workflow state in the store, emits commands, follows queue-events, fails steps
+// whose function went silent, deletes the data topics of ended workflows, recovers after a restart.
 import type { Logger } from 'pino';
 import { controlTopicFor } from '../../shared/contracts/control.ts';
-import { EVENTS_TOPIC, queueEventSchema, type QueueEvent } from '../../shared/contracts/events.ts';
-import { newSuffix, targetOfProducer } from '../../shared/contracts/naming.ts';
-import type { WorkflowRequest } from '../../shared/contracts/workflow.ts';
-import { parseRecord } from '../../shared/contracts/parse.ts';
+import { formatDataType } from '../../shared/contracts/data-type.ts';
+import { type QueueEvent, eventsTopic } from '../../shared/contracts/events.ts';
+import { GROUPS, newSuffix, targetOfProducer } from '../../shared/contracts/names.ts';
+import { type Step, type Workflow, type WorkflowRequest, type WorkflowStatus, isTerminal } from '../../shared/contracts/workflow.ts';
 import { errorMessage } from '../../shared/errors.ts';
-import { deadLetter } from '../../shared/harness/dead-letter.ts';
-import type { Bus } from '../../shared/ports/bus.ts';
+import { type Reader, consumeForever } from '../../shared/harness/consume.ts';
 import type { Instrumentation } from '../../shared/harness/instrumentation.ts';
-import { readForever, type Reader } from '../../shared/harness/consume.ts';
+import { publish } from '../../shared/harness/publish.ts';
+import type { Bus } from '../../shared/ports/bus.ts';
 import type { Store } from '../../shared/ports/store.ts';
-import { commandFor, isTerminal, planWorkflow, readySteps, type Step, type Workflow, type WorkflowStatus } from './plan.ts';
+import { commandFor, planWorkflow, readySteps } from './plan.ts';
+import { WorkflowRepository } from './repository.ts';
+import { Watchdog, type WatchdogOptions } from './watchdog.ts';
 
-export const WORKFLOWS = 'workflows';
-const QUEUES = 'workflow_queues';
-export const ORCHESTRATOR_GROUP = 'queue-manager-group';
+export { WORKFLOWS } from './repository.ts';
 
-export type WorkflowChange = { readonly workflow: Workflow; readonly event?: QueueEvent };
+/** What one update did to a workflow: the steps it changed, and whether its status moved. */
+export interface WorkflowChange {
+  readonly workflow: Workflow;
+  readonly steps: readonly Step[];
+  readonly statusChanged: boolean;
+  readonly created: boolean;
+  readonly event?: QueueEvent;
+}
 
-export interface EngineOptions {
+export interface EngineOptions extends Partial<WatchdogOptions> {
   readonly bus: Bus;
   readonly instrumentation: Instrumentation;
   readonly store: Store;
@@ -28,16 +36,25 @@ export interface EngineOptions {
   readonly image: (target: string) => string;
 }
 
-type StoredWorkflow = Workflow & { created_ms: number };
+const REPORT_OUTCOMES: Partial<Record<QueueEvent['status'], Step['status']>> = { finished: 'succeeded', error: 'failed', cancelled: 'cancelled' };
 
 export class WorkflowEngine {
   private readonly options: EngineOptions;
+  private readonly repository: WorkflowRepository;
   private readonly listeners = new Set<(change: WorkflowChange) => void>();
+  private readonly watchdog: Watchdog;
   private chain: Promise<unknown> = Promise.resolve();
   private reader: Reader | undefined;
 
   constructor(options: EngineOptions) {
     this.options = options;
+    this.repository = new WorkflowRepository(options.store);
+    this.watchdog = new Watchdog(options, {
+      running: () => this.repository.list({ status: 'running', limit: 10_000 }),
+      fail: (workflow, step, reason) => this.serial(() => this.failStep(workflow.id, step.id, reason)),
+      topicsDue: (now) => this.repository.topicsDue(now),
+      deleteTopics: (workflow) => this.serial(() => this.deleteTopics(workflow.id)),
+    });
   }
 
   onChange(listener: (change: WorkflowChange) => void): () => void {
@@ -47,58 +64,47 @@ export class WorkflowEngine {
 
   async create(request: WorkflowRequest): Promise<Workflow> {
     return this.serial(async () => {
-      const suffix = newSuffix();
-      const workflow = planWorkflow(`wf-${new Date().toISOString().slice(0, 10).replaceAll('-', '')}-${suffix}`, suffix, request, new Date());
-      await this.options.store.upsert(QUEUES, [...new Set(workflow.steps.map((s) => s.queue_id))].map((q) => ({ _key: q, workflow_id: workflow.id })));
-      await this.save(workflow);
-      await this.advance(workflow);
+      const workflow = planWorkflow(request, newSuffix(), new Date());
+      await this.repository.create(workflow);
+      await this.advance(workflow, snapshot(workflow), { created: true });
       return workflow;
     });
   }
 
-  async get(id: string): Promise<Workflow | undefined> {
-    const stored = await this.options.store.get<StoredWorkflow>(WORKFLOWS, id);
-    return stored && withoutStorageFields(stored);
+  get(id: string): Promise<Workflow | undefined> {
+    return this.repository.get(id);
   }
 
-  async list(filter: { status?: WorkflowStatus; limit?: number } = {}): Promise<Workflow[]> {
-    const where = filter.status ? { status: filter.status } : undefined;
-    const found = await this.options.store.query<StoredWorkflow>(WORKFLOWS, { field: 'created_ms', order: 'desc', limit: filter.limit ?? 100, ...(where ? { where } : {}) });
-    return found.map(withoutStorageFields);
+  list(filter: { status?: WorkflowStatus; limit?: number } = {}): Promise<Workflow[]> {
+    return this.repository.list(filter);
   }
 
   async cancel(id: string): Promise<Workflow | undefined> {
     return this.serial(async () => {
       const workflow = await this.get(id);
       if (!workflow || isTerminal(workflow.status)) return workflow;
-      await this.stopSteps(workflow, 'cancelled');
+      const before = snapshot(workflow);
+      await this.stopSteps(workflow);
       this.finish(workflow, 'cancelled', 'cancelled by request');
-      await this.save(workflow);
+      await this.save(workflow, before);
       return workflow;
     });
   }
 
-  /** Follow queue-events; then resume any workflow a previous run left unfinished. */
+  /** Follow queue-events; resume any workflow a previous run left unfinished; watch for silent steps. */
   async start(): Promise<void> {
-    const { bus, logger } = this.options;
-    await bus.ensureTopic(EVENTS_TOPIC);
-    this.reader = readForever(
-      bus,
-      { group: ORCHESTRATOR_GROUP, topics: [EVENTS_TOPIC] },
-      async (batch) => {
-        for (const record of batch.records) {
-          const parsed = parseRecord(queueEventSchema, record.value);
-          if (parsed.ok) await this.serial(() => this.apply(parsed.value));
-          else await deadLetter(this.options, 'orchestrator', record, `malformed event: ${parsed.reason}`);
-        }
-        await batch.commit();
-      },
-      logger,
-    );
+    const { bus } = this.options;
+    await bus.ensureTopic(eventsTopic.name);
+    this.reader = consumeForever(this.options, { fn: 'orchestrator', group: GROUPS.orchestrator, topic: eventsTopic }, async (batch) => {
+      for (const { value } of batch.messages) await this.serial(() => this.apply(value));
+      await batch.commit();
+    });
     await this.serial(() => this.recover());
+    this.watchdog.start();
   }
 
   async stop(): Promise<void> {
+    this.watchdog.stop();
     await this.reader?.stop();
     await this.chain.catch(() => undefined);
   }
@@ -113,39 +119,69 @@ export class WorkflowEngine {
     const rerun = !this.options.bus.durable;
     for (const status of ['pending', 'running'] as const) {
       for (const workflow of await this.list({ status, limit: 10_000 })) {
+        const before = snapshot(workflow);
         const unfinished = new Set(workflow.steps.filter((s) => s.status !== 'succeeded').map((s) => s.queue_id));
         if (rerun) {
-          for (const step of workflow.steps) if (unfinished.has(step.queue_id)) Object.assign(step, { status: 'pending', message: 'resuming after restart' });
+          for (const step of workflow.steps) if (unfinished.has(step.queue_id)) Object.assign(step, { status: 'pending', message: 'resuming after restart', retry: null });
         }
         this.options.logger.info({ workflow: workflow.id, queues: unfinished.size, rerun }, 'resuming unfinished workflow');
-        await this.advance(workflow);
+        await this.advance(workflow, before);
       }
     }
   }
 
   private async apply(event: QueueEvent): Promise<void> {
-    const link = await this.options.store.get<{ _key: string; workflow_id: string }>(QUEUES, event.queue_id);
-    const workflow = link && (await this.get(link.workflow_id));
-    if (!workflow) return this.options.logger.warn({ queue_id: event.queue_id }, 'event for an unknown workflow');
+    const workflow = await this.repository.byQueue(event.queue_id);
+    if (!workflow) return void this.options.logger.warn({ queue_id: event.queue_id }, 'event for an unknown workflow');
     const step = workflow.steps.find((s) => s.id === `${event.queue_id}__${targetOfProducer(event.producer)}`);
     if (!step || isTerminal(workflow.status) || step.status !== 'running') return;
+    const before = snapshot(workflow);
     step.records_written = event.records_written;
-    step.message = event.message;
-    const outcomes: Partial<Record<QueueEvent['status'], Step['status']>> = { finished: 'succeeded', error: 'failed', cancelled: 'cancelled' };
-    const outcome = outcomes[event.status];
+    step.heard_at = new Date().toISOString();
+    if (event.status === 'retrying') {
+      const nextAt = event.retry_at ? new Date(event.retry_at * 1000).toISOString() : null;
+      step.retry = { attempt: event.attempt ?? (step.retry?.attempt ?? 0) + 1, error: event.message, next_at: nextAt };
+      step.message = `attempt ${step.retry.attempt} failed: ${event.message}${nextAt ? `; next attempt at ${nextAt}` : ''}`;
+    } else {
+      step.message = event.message;
+      if (step.retry?.next_at) step.retry = { ...step.retry, next_at: null };
+    }
+    const outcome = REPORT_OUTCOMES[event.status];
     if (outcome) this.endStep(step, outcome);
     if (outcome === 'failed' || outcome === 'cancelled') {
-      await this.stopSteps(workflow, 'cancelled');
-      this.finish(workflow, 'failed', `${step.target} ${step.symbol} ${step.type}: ${step.message}`);
+      await this.stopSteps(workflow);
+      this.finish(workflow, 'failed', `${step.target} ${step.symbol} ${formatType(step)}: ${step.message}`);
     }
-    await this.advance(workflow, event);
+    await this.advance(workflow, before, { event });
+  }
+
+  private async failStep(workflowId: string, stepId: string, reason: string): Promise<void> {
+    const workflow = await this.get(workflowId);
+    const step = workflow?.steps.find((s) => s.id === stepId);
+    if (!workflow || !step || isTerminal(workflow.status) || step.status !== 'running') return;
+    const before = snapshot(workflow);
+    this.options.logger.warn({ workflow: workflow.id, step: step.id, reason }, 'failing a silent step');
+    step.message = reason;
+    this.endStep(step, 'failed');
+    await this.stopSteps(workflow);
+    this.finish(workflow, 'failed', `${step.target} ${step.symbol} ${formatType(step)}: ${reason}`);
+    await this.save(workflow, before);
+  }
+
+  private async deleteTopics(workflowId: string): Promise<void> {
+    const workflow = await this.get(workflowId);
+    if (!workflow || workflow.data_topics.deleted) return;
+    for (const topic of new Set(workflow.steps.map((s) => s.kafka_topic))) await this.options.bus.deleteTopic(topic);
+    const before = snapshot(workflow);
+    workflow.data_topics = { ...workflow.data_topics, deleted: true };
+    await this.save(workflow, before);
   }
 
   /** Start ready steps, settle the workflow's status, persist and announce it. */
-  private async advance(workflow: Workflow, event?: QueueEvent): Promise<void> {
+  private async advance(workflow: Workflow, before: Snapshot, extra: { event?: QueueEvent; created?: boolean } = {}): Promise<void> {
     if (!isTerminal(workflow.status)) {
       for (const step of readySteps(workflow)) {
-        Object.assign(step, { status: 'running', attempts: step.attempts + 1, started_at: new Date().toISOString(), ended_at: null });
+        Object.assign(step, { status: 'running', attempts: step.attempts + 1, started_at: new Date().toISOString(), ended_at: null, heard_at: null });
         // One symbol per data topic: one partition keeps it in order; created before any reader subscribes.
         await this.options.bus.ensureTopic(step.kafka_topic, { partitions: 1 });
         await this.send(step, workflow, 'start');
@@ -153,13 +189,13 @@ export class WorkflowEngine {
       if (workflow.steps.every((s) => s.status === 'succeeded')) this.finish(workflow, 'succeeded', null);
       else if (workflow.status === 'pending') workflow.status = 'running';
     }
-    await this.save(workflow, event);
+    await this.save(workflow, before, extra);
   }
 
-  private async stopSteps(workflow: Workflow, as: 'cancelled'): Promise<void> {
+  private async stopSteps(workflow: Workflow): Promise<void> {
     for (const step of workflow.steps) {
       if (step.status === 'running') await this.send(step, workflow, 'stop');
-      if (step.status === 'running' || step.status === 'pending') this.endStep(step, as);
+      if (step.status === 'running' || step.status === 'pending') this.endStep(step, 'cancelled');
     }
   }
 
@@ -171,18 +207,31 @@ export class WorkflowEngine {
   private finish(workflow: Workflow, status: WorkflowStatus, reason: string | null): void {
     workflow.status = status;
     workflow.reason = reason;
+    workflow.data_topics = { delete_after: new Date(Date.now() + this.watchdog.options.dataTopicGraceMs).toISOString(), deleted: false };
   }
 
   private async send(step: Step, workflow: Workflow, command: 'start' | 'stop'): Promise<void> {
-    const topic = controlTopicFor(step.target);
-    const value = JSON.stringify(commandFor(step, workflow, command, this.options.image));
-    await this.options.bus.publish(topic, [{ key: step.queue_id, value }]);
+    await publish(this.options.bus, controlTopicFor(step.target), [commandFor(step, workflow, command, this.options.image)]);
   }
 
-  private async save(workflow: Workflow, event?: QueueEvent): Promise<void> {
+  private async save(workflow: Workflow, before: Snapshot, extra: { event?: QueueEvent; created?: boolean } = {}): Promise<void> {
     workflow.updated_at = new Date().toISOString();
-    await this.options.store.upsert(WORKFLOWS, [{ ...workflow, created_ms: Date.parse(workflow.created_at) }]);
-    for (const listener of this.listeners) listener({ workflow, ...(event ? { event } : {}) });
+    await this.repository.save(workflow);
+    const steps = workflow.steps.filter((step) => before.steps.get(step.id) !== JSON.stringify(step));
+    const change: WorkflowChange = {
+      workflow,
+      steps,
+      statusChanged: before.status !== workflow.status,
+      created: extra.created ?? false,
+      ...(extra.event ? { event: extra.event } : {}),
+    };
+    for (const listener of this.listeners) {
+      try {
+        listener(change);
+      } catch (error) {
+        this.options.logger.error({ err: error }, 'a workflow listener failed');
+      }
+    }
   }
 
   private serial<T>(work: () => Promise<T>): Promise<T> {
@@ -192,7 +241,13 @@ export class WorkflowEngine {
   }
 }
 
-function withoutStorageFields(stored: StoredWorkflow): Workflow {
-  const { created_ms: _created, ...workflow } = stored;
-  return workflow;
+interface Snapshot {
+  readonly status: WorkflowStatus;
+  readonly steps: ReadonlyMap<string, string>;
 }
+
+function snapshot(workflow: Workflow): Snapshot {
+  return { status: workflow.status, steps: new Map(workflow.steps.map((s) => [s.id, JSON.stringify(s)])) };
+}
+
+const formatType = (step: Step) => formatDataType(step.type);

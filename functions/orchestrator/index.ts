@@ -1,30 +1,37 @@
 // orchestrator (the seed's queue-manager): the workflow engine and its HTTP + WebSocket API.
-import type { Hono } from 'hono';
+import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Ports } from '../../shared/harness/function.ts';
-import { createOrchestratorApp, type OrchestratorAppOptions } from './app.ts';
+import { type OrchestratorAppOptions, createOrchestratorApp } from './app.ts';
 import { WorkflowEngine } from './engine.ts';
+import { exchangeCatalog } from './exchange-catalog.ts';
+import type { WatchdogOptions } from './watchdog.ts';
 
-export { WorkflowEngine } from './engine.ts';
-export { attachWorkflowSocket } from './ws.ts';
+export { attachWorkflowSocket, changeMessage, type SocketMessage } from './ws.ts';
+export type { WorkflowEngine } from './engine.ts';
 
-export interface OrchestratorOptions {
+export interface OrchestratorOptions extends Partial<WatchdogOptions> {
+  /** Container image announced in commands for a target. */
   readonly image: (target: string) => string;
-  readonly knownSymbols?: OrchestratorAppOptions['knownSymbols'];
+  /** The exchange whose symbols and history bound what a workflow may ask for. */
+  readonly restUrl?: string | undefined;
+  readonly maxWorkflowSize?: number;
 }
 
 export interface Orchestrator {
-  readonly app: Hono;
+  readonly app: OpenAPIHono;
   readonly engine: WorkflowEngine;
 }
 
 export function createOrchestrator(ports: Pick<Ports, 'bus' | 'store' | 'logger' | 'instrumentation'>, options: OrchestratorOptions): Orchestrator {
-  const engine = new WorkflowEngine({ bus: ports.bus, store: ports.store, logger: ports.logger, instrumentation: ports.instrumentation, image: options.image });
-  const app = createOrchestratorApp({
+  const { image, restUrl, maxWorkflowSize, ...watchdog } = options;
+  const engine = new WorkflowEngine({ ...ports, image, ...watchdog });
+  const appOptions: OrchestratorAppOptions = {
     engine,
     store: ports.store,
     logger: ports.logger,
     lag: (group, topic) => ports.bus.lag(group, topic),
-    ...(options.knownSymbols ? { knownSymbols: options.knownSymbols } : {}),
-  });
-  return { app, engine };
+    ...(restUrl ? { catalog: exchangeCatalog(restUrl) } : {}),
+    ...(maxWorkflowSize ? { maxWorkflowSize } : {}),
+  };
+  return { app: createOrchestratorApp(appOptions), engine };
 }

@@ -1,41 +1,62 @@
-// Reads stored candles and trades across every dataset collection that overlaps the asked range.
-import { DATASETS, type CandleDoc, type DatasetDoc, type TradeDoc } from '../../shared/contracts/stored.ts';
-import type { Store } from '../../shared/ports/store.ts';
+// Reads stored candles and trades across every dataset collection that overlaps the asked range, a page
+// at a time in a stable order (time, then id), so paging returns each record exactly once.
+import { DATASETS, type DatasetDoc, TIEBREAK_FIELD, TIME_FIELD } from '../../shared/contracts/stored.ts';
+import type { Doc, Store } from '../../shared/ports/store.ts';
+import type { Cursor } from './queries.ts';
 
-export interface RangeRequest {
+export interface PageRequest {
   readonly symbol: string;
   readonly from: number;
   readonly to: number;
   readonly limit: number;
+  readonly cursor?: Cursor | undefined;
 }
+
+export interface Page<T> {
+  readonly items: T[];
+  /** Where the next page starts; undefined when this page reaches the end of the range. */
+  readonly next: Cursor | undefined;
+}
+
+type Kind = keyof typeof TIME_FIELD;
 
 async function overlapping(store: Store, where: Record<string, string>, from: number, to: number): Promise<DatasetDoc[]> {
   const datasets = await store.query<DatasetDoc>(DATASETS, { field: 'from', where });
-  return datasets.filter((d) => d.from < to && d.to > from);
+  return datasets.filter((d) => d.from < to && d.to > from).sort((a, b) => a.updated_at.localeCompare(b.updated_at));
 }
 
-/** Merge by key across datasets (later loads win), ordered by time, at most `limit`. */
-async function merged<T extends { _key: string }>(store: Store, datasets: DatasetDoc[], field: string, request: RangeRequest, time: (doc: T) => number) {
-  const byKey = new Map<string, T>();
-  for (const dataset of datasets.sort((a, b) => a.updated_at.localeCompare(b.updated_at))) {
-    const docs = await store.query<T>(dataset._key, { field, from: request.from, to: request.to, limit: request.limit });
+/**
+ * Each dataset gives its first limit+1 records after the cursor; their union, de-duplicated by key (a
+ * later load wins), holds the first limit+1 records of the whole range, the extra one saying more exist.
+ */
+async function page(store: Store, kind: Kind, datasets: DatasetDoc[], request: PageRequest): Promise<Page<Omit<Doc, '_key'>>> {
+  const field = TIME_FIELD[kind];
+  const tiebreak = TIEBREAK_FIELD[kind];
+  const byKey = new Map<string, Doc>();
+  for (const dataset of datasets) {
+    const docs = await store.query(dataset._key, {
+      field,
+      tiebreak,
+      from: request.from,
+      to: request.to,
+      limit: request.limit + 1,
+      ...(request.cursor ? { after: request.cursor } : {}),
+    });
     for (const doc of docs) byKey.set(doc._key, doc);
   }
-  return [...byKey.values()].sort((a, b) => time(a) - time(b)).slice(0, request.limit);
+  const sorted = [...byKey.values()].sort((a, b) => (a[field] as number) - (b[field] as number) || (a[tiebreak] as number) - (b[tiebreak] as number));
+  const items = sorted.slice(0, request.limit);
+  const last = items.at(-1);
+  const next = sorted.length > request.limit && last ? { value: last[field] as number, tiebreak: last[tiebreak] as number } : undefined;
+  return { items: items.map(({ _key, ...rest }) => rest), next };
 }
 
-export async function readCandles(store: Store, request: RangeRequest & { interval: string }): Promise<Omit<CandleDoc, '_key'>[]> {
+export async function readCandles(store: Store, request: PageRequest & { interval: string }) {
   const datasets = await overlapping(store, { symbol: request.symbol, kind: 'candles', interval: request.interval }, request.from, request.to);
-  const docs = await merged<CandleDoc>(store, datasets, 'open_time', request, (d) => d.open_time);
-  return docs.map(({ _key, ...candle }) => candle);
+  return page(store, 'candles', datasets, request);
 }
 
-export async function readTrades(store: Store, request: RangeRequest): Promise<Omit<TradeDoc, '_key'>[]> {
+export async function readTrades(store: Store, request: PageRequest) {
   const datasets = await overlapping(store, { symbol: request.symbol, kind: 'trades' }, request.from, request.to);
-  const docs = await merged<TradeDoc>(store, datasets, 'time', request, (d) => d.time);
-  return docs.map(({ _key, ...trade }) => trade);
-}
-
-export async function datasetGaps(store: Store, symbol: string): Promise<DatasetDoc[]> {
-  return store.query<DatasetDoc>(DATASETS, { field: 'from', where: { symbol } });
+  return page(store, 'trades', datasets, request);
 }

@@ -1,82 +1,46 @@
-// Workflow model: a DAG of steps, one per (symbol, type, function). Planners turn a requested type into
-// steps; graph, train and backtest steps arrive later as new planners with dependencies.
+// Workflow planning: a DAG of steps, one per (symbol, type, function). Planners turn a requested type
+// into steps; graph, train and backtest steps arrive later as new planners with dependencies.
 import type { ControlCommand } from '../../shared/contracts/control.ts';
-import { PERSISTER_GROUP, collectionNameFor, dataTopicFor, queueIdFor, telemetryIdFor } from '../../shared/contracts/naming.ts';
-import type { WorkflowRequest } from '../../shared/contracts/workflow.ts';
-import { parseTimeRange } from '../../shared/contracts/workflow.ts';
+import type { DataType } from '../../shared/contracts/data-type.ts';
+import { GROUPS, TARGETS, type Target, collectionNameFor, dataTopicFor, queueIdFor, telemetryIdFor, workflowIdFor } from '../../shared/contracts/names.ts';
+import type { Step, Workflow, WorkflowRequest } from '../../shared/contracts/workflow.ts';
 
-export type WorkflowStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled';
-export type StepState = 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+/** Live types (ws_*) arrive with the loader-ws function. */
+export const isPlannable = (type: DataType) => type.source === 'api';
 
-export interface Step {
-  /** `${queue_id}__${target}` */
-  readonly id: string;
-  readonly queue_id: string;
-  readonly target: string;
-  readonly symbol: string;
-  readonly type: string;
-  readonly kafka_topic: string;
-  readonly collection_name: string;
-  readonly telemetry_id: string;
-  /** Steps that must have succeeded before this one starts. */
-  readonly depends_on: readonly string[];
-  /** The consumer group this step reads its kafka_topic in, when it reads one. */
-  readonly consumer_group: string | null;
-  status: StepState;
-  records_written: number;
-  message: string;
-  attempts: number;
-  started_at: string | null;
-  ended_at: string | null;
-}
-
-export interface Workflow {
-  readonly _key: string;
-  readonly id: string;
-  readonly request: WorkflowRequest;
-  status: WorkflowStatus;
-  reason: string | null;
-  readonly created_at: string;
-  updated_at: string;
-  steps: Step[];
-}
-
-/** Step targets on the wire, in the seed's names. */
-export const LOADER = 'loader-producer';
-export const PERSISTER = 'arango-connector';
-
-export function isPlannable(type: string): boolean {
-  return type.startsWith('api_');
-}
-
-export function planWorkflow(id: string, suffix: string, request: WorkflowRequest, now: Date): Workflow {
-  const { from } = parseTimeRange(request.time_range);
+export function planWorkflow(request: WorkflowRequest, suffix: string, now: Date): Workflow {
   const steps: Step[] = [];
   for (const symbol of request.symbols) {
     for (const type of request.types) {
-      const queueId = queueIdFor(symbol, type, from, suffix);
-      const common = { queue_id: queueId, symbol, type, kafka_topic: dataTopicFor(queueId), collection_name: collectionNameFor(symbol, type, from) };
+      const queueId = queueIdFor(symbol, type, request.time_range.from, suffix);
       // Loader and persister stream concurrently through the data topic: neither waits for the other.
-      for (const target of [LOADER, PERSISTER]) {
+      for (const target of [TARGETS.loader, TARGETS.persister] satisfies Target[]) {
         steps.push({
-          ...common,
           id: `${queueId}__${target}`,
+          queue_id: queueId,
           target,
+          symbol,
+          type,
+          kafka_topic: dataTopicFor(queueId),
+          collection_name: collectionNameFor(symbol, type, request.time_range.from),
           telemetry_id: telemetryIdFor(target, suffix),
           depends_on: [],
-          consumer_group: target === PERSISTER ? PERSISTER_GROUP : null,
+          consumer_group: target === TARGETS.persister ? GROUPS.persister : null,
           status: 'pending',
           records_written: 0,
           message: '',
           attempts: 0,
+          retry: null,
           started_at: null,
           ended_at: null,
+          heard_at: null,
         });
       }
     }
   }
   const stamp = now.toISOString();
-  return { _key: id, id, request, status: 'pending', reason: null, created_at: stamp, updated_at: stamp, steps };
+  const id = workflowIdFor(now, suffix);
+  return { id, request, status: 'pending', reason: null, created_at: stamp, updated_at: stamp, data_topics: { delete_after: null, deleted: false }, steps };
 }
 
 export function commandFor(step: Step, workflow: Workflow, command: 'start' | 'stop', image: (target: string) => string): ControlCommand {
@@ -100,5 +64,3 @@ export function readySteps(workflow: Workflow): Step[] {
   const succeeded = new Set(workflow.steps.filter((s) => s.status === 'succeeded').map((s) => s.id));
   return workflow.steps.filter((s) => s.status === 'pending' && s.depends_on.every((d) => succeeded.has(d)));
 }
-
-export const isTerminal = (status: WorkflowStatus) => status === 'succeeded' || status === 'failed' || status === 'cancelled';

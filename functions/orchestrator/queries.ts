@@ -1,27 +1,78 @@
-// Query-string schemas of the read API: times as epoch milliseconds or ISO-8601, half-open ranges.
+// Query-string schemas of the read API: times as epoch milliseconds or ISO-8601, half-open ranges,
+// whole-number limits written in digits, and opaque cursors for paging.
 import { z } from 'zod';
 import { KLINE_INTERVALS } from '../../shared/binance/intervals.ts';
-import { symbolSchema } from '../../shared/contracts/workflow.ts';
+import { symbolSchema } from '../../shared/contracts/names.ts';
+import { WORKFLOW_STATUSES } from '../../shared/contracts/workflow.ts';
 
-const instant = z.string().transform((text, ctx) => {
-  const ms = /^\d+$/.test(text) ? Number(text) : Date.parse(text);
-  if (!Number.isFinite(ms)) {
-    ctx.addIssue({ code: 'custom', message: 'must be epoch milliseconds or an ISO-8601 time' });
+const instant = (name: string) =>
+  z
+    .string()
+    .transform((text, ctx) => {
+      const ms = /^\d+$/.test(text) ? Number(text) : Date.parse(text);
+      if (!Number.isFinite(ms)) {
+        ctx.addIssue({ code: 'custom', message: 'must be epoch milliseconds or an ISO-8601 time' });
+        return z.NEVER;
+      }
+      return ms;
+    })
+    .meta({ param: { name, in: 'query' }, description: 'epoch milliseconds or ISO-8601; the range is half-open [from, to)', example: '2024-08-01T00:00:00Z' });
+
+const limit = (max: number, fallback: number) =>
+  z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      if (text === undefined) return fallback;
+      if (text === '') ctx.addIssue({ code: 'custom', message: `is empty; give a whole number from 1 to ${max}, or leave it out for ${fallback}` });
+      else if (!/^\d+$/.test(text)) ctx.addIssue({ code: 'custom', message: `must be a whole number from 1 to ${max} written in digits, not "${text}"` });
+      else if (Number(text) < 1 || Number(text) > max) ctx.addIssue({ code: 'custom', message: `must be from 1 to ${max}, not ${text}` });
+      else return Number(text);
+      return z.NEVER;
+    })
+    .meta({ param: { name: 'limit', in: 'query' }, description: `at most this many (default ${fallback}, max ${max})`, example: String(fallback) });
+
+export interface Cursor {
+  readonly value: number;
+  readonly tiebreak: number;
+}
+
+export const encodeCursor = (cursor: Cursor) => Buffer.from(JSON.stringify([cursor.value, cursor.tiebreak])).toString('base64url');
+
+const cursor = z
+  .string()
+  .optional()
+  .transform((text, ctx): Cursor | undefined => {
+    if (text === undefined) return undefined;
+    try {
+      const [value, tiebreak] = JSON.parse(Buffer.from(text, 'base64url').toString()) as unknown[];
+      if (Number.isInteger(value) && Number.isInteger(tiebreak)) return { value: value as number, tiebreak: tiebreak as number };
+    } catch {
+      // reported below
+    }
+    ctx.addIssue({ code: 'custom', message: 'is not a cursor this API gave out; follow the `next` link of the previous page' });
     return z.NEVER;
-  }
-  return ms;
-});
+  })
+  .meta({ param: { name: 'cursor', in: 'query' }, description: "where the previous page ended: take it from that page's `next` link" });
 
-const limit = (max: number, fallback: number) => z.coerce.number().int().min(1).max(max).default(fallback);
-
-const range = { symbol: symbolSchema, from: instant, to: instant };
 const ordered = <T extends { from: number; to: number }>(q: T, ctx: z.RefinementCtx) => {
   if (q.to <= q.from) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must be after from (the range is half-open)' });
 };
 
-export const candlesQuerySchema = z.strictObject({ ...range, interval: z.enum(KLINE_INTERVALS), limit: limit(10_000, 1000) }).superRefine(ordered);
+const symbol = symbolSchema.meta({ param: { name: 'symbol', in: 'query' }, example: 'BTCUSDT' });
+const range = { symbol, from: instant('from'), to: instant('to'), cursor };
+
+export const candlesQuerySchema = z
+  .strictObject({ ...range, interval: z.enum(KLINE_INTERVALS).meta({ param: { name: 'interval', in: 'query' }, example: '5m' }), limit: limit(10_000, 1000) })
+  .superRefine(ordered);
 export const tradesQuerySchema = z.strictObject({ ...range, limit: limit(10_000, 1000) }).superRefine(ordered);
 export const listQuerySchema = z.strictObject({
-  status: z.enum(['pending', 'running', 'succeeded', 'failed', 'cancelled']).optional(),
+  status: z
+    .enum(WORKFLOW_STATUSES)
+    .optional()
+    .meta({ param: { name: 'status', in: 'query' }, description: 'only workflows in this status' }),
   limit: limit(1000, 100),
 });
+
+export type CandlesQuery = z.output<typeof candlesQuerySchema>;
+export type TradesQuery = z.output<typeof tradesQuerySchema>;

@@ -2,12 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { AnchoredVwap, RealizedVolatility, RollingVwap, Rsi, barsPerYear } from './indicators.ts';
 
 const closes = [
-  44.34, 44.09, 44.15, 43.61, 44.33, 44.83, 45.1, 45.42, 45.84, 46.08, 45.89, 46.03, 45.61, 46.28, 46.28, 46.0, 46.03, 46.41, 46.22,
-  45.64, 46.21, 46.25, 45.71, 46.45, 45.78, 45.35, 44.03, 44.18, 44.22, 44.57, 43.42, 42.66, 43.13,
+  44.34, 44.09, 44.15, 43.61, 44.33, 44.83, 45.1, 45.42, 45.84, 46.08, 45.89, 46.03, 45.61, 46.28, 46.28, 46.0, 46.03, 46.41, 46.22, 45.64, 46.21, 46.25, 45.71, 46.45, 45.78,
+  45.35, 44.03, 44.18, 44.22, 44.57, 43.42, 42.66, 43.13,
 ];
 const expected = [
-  70.4641, 66.2496, 66.4809, 69.3469, 66.2947, 57.915, 62.8807, 63.2088, 56.0116, 62.3399, 54.671, 50.3868, 40.0194, 41.4926, 41.9024,
-  45.4995, 37.3228, 33.0905, 37.7888,
+  70.4641, 66.2496, 66.4809, 69.3469, 66.2947, 57.915, 62.8807, 63.2088, 56.0116, 62.3399, 54.671, 50.3868, 40.0194, 41.4926, 41.9024, 45.4995, 37.3228, 33.0905, 37.7888,
 ];
 
 describe('RSI(14), Wilder with TA-Lib seeding', () => {
@@ -17,7 +16,9 @@ describe('RSI(14), Wilder with TA-Lib seeding', () => {
     expect(values.slice(0, 14)).toEqual(Array(14).fill(null));
     const computed = values.slice(14) as number[];
     expect(computed).toHaveLength(expected.length);
-    computed.forEach((value, i) => expect(value).toBeCloseTo(expected[i]!, 4));
+    computed.forEach((value, i) => {
+      expect(value).toBeCloseTo(expected[i]!, 4);
+    });
   });
 
   it('is 100 when prices only rise and 50 when flat', () => {

@@ -1,15 +1,6 @@
 // Kline interval boundary arithmetic on concrete UTC dates.
 import { describe, expect, it } from 'vitest';
-import {
-  KLINE_INTERVALS,
-  alignUp,
-  closeTime,
-  fixedIntervalMs,
-  intervalOpenTime,
-  isKlineInterval,
-  nextOpenTime,
-  openTimesBetween,
-} from './intervals.ts';
+import { KLINE_INTERVALS, alignUp, closeTime, fixedIntervalMs, intervalOpenTime, isKlineInterval, nextOpenTime, openTimesBetween } from './intervals.ts';
 
 const iso = (s: string): number => Date.parse(s);
 
@@ -69,10 +60,7 @@ describe('kline intervals', () => {
     expect(openTimesBetween(day, day + 86_400_000, '5m')).toHaveLength(288);
     expect(openTimesBetween(day + 1, day + 900_000, '5m')).toEqual([day + 300_000, day + 600_000]);
     expect(openTimesBetween(day, day, '1h')).toEqual([]);
-    expect(openTimesBetween(iso('2024-01-15T00:00:00Z'), iso('2024-04-01T00:00:00Z'), '1M')).toEqual([
-      iso('2024-02-01T00:00:00Z'),
-      iso('2024-03-01T00:00:00Z'),
-    ]);
+    expect(openTimesBetween(iso('2024-01-15T00:00:00Z'), iso('2024-04-01T00:00:00Z'), '1M')).toEqual([iso('2024-02-01T00:00:00Z'), iso('2024-03-01T00:00:00Z')]);
     expect(alignUp(day + 1, '1h')).toBe(day + 3_600_000);
     expect(alignUp(day, '1h')).toBe(day);
   });

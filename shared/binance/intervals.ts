@@ -1,11 +1,7 @@
 // Binance kline interval names and UTC candle-boundary arithmetic
 // (epoch-aligned fixed intervals, Monday-aligned weeks, calendar months).
 
-export const KLINE_INTERVALS = [
-  '1s', '1m', '3m', '5m', '15m', '30m',
-  '1h', '2h', '4h', '6h', '8h', '12h',
-  '1d', '3d', '1w', '1M',
-] as const;
+export const KLINE_INTERVALS = ['1s', '1m', '3m', '5m', '15m', '30m', '1h', '2h', '4h', '6h', '8h', '12h', '1d', '3d', '1w', '1M'] as const;
 
 export type KlineInterval = (typeof KLINE_INTERVALS)[number];
 

@@ -1,8 +1,9 @@
-// Binance REST client: reads the used-weight header to stay under the limit, honours Retry-After,
-// retries 5xx/malformed/network failures with jittered backoff, and fails fast on Binance's 4xx errors.
+// Binance REST client: reads the used-weight header to stay under the limit and says what each failure
+// means: 429/418 (with Retry-After), 5xx, malformed bodies and network errors are RetriableError, Binance's
+// 4xx errors NonRetriableError. It does not retry by itself: the step that uses it is the one retry layer,
+// and resumes from the page that failed.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { NonRetriableError, RetriableError } from '../errors.ts';
-import { withRetry } from '../retry.ts';
 import type { KlineInterval } from './intervals.ts';
 import type { RawAggTrade, RawKline } from './wire.ts';
 
@@ -20,7 +21,6 @@ export interface BinanceRestOptions {
   /** Fraction of the weight limit to use before waiting for the next window. */
   readonly weightBudget?: number;
   readonly timeoutMs?: number;
-  readonly retries?: number;
   readonly onWait?: (reason: string, ms: number) => void;
 }
 
@@ -35,6 +35,11 @@ export class BinanceRest {
 
   constructor(options: BinanceRestOptions) {
     this.options = { ...options, baseUrl: options.baseUrl.replace(/\/+$/, '') };
+  }
+
+  /** The exchange's clock: what "now" is for the data it serves. */
+  async serverTime(signal?: AbortSignal): Promise<number> {
+    return (await this.get<{ serverTime: number }>('/api/v3/time', {}, 1, signal)).serverTime;
   }
 
   async exchangeInfo(signal?: AbortSignal): Promise<ExchangeInfo> {
@@ -68,13 +73,8 @@ export class BinanceRest {
     const query = new URLSearchParams();
     for (const [name, value] of Object.entries(params)) if (value !== undefined) query.set(name, String(value));
     const url = `${this.options.baseUrl}${path}${query.size ? `?${query}` : ''}`;
-    return withRetry(
-      async () => {
-        if (path !== '/api/v3/exchangeInfo') await this.waitForWeight(weight, params.symbol as string | undefined, signal);
-        return this.send<T>(url, signal);
-      },
-      { retries: this.options.retries ?? 8, minDelayMs: 200, maxDelayMs: 15_000, signal, onRetry: (error, _attempt, ms) => this.options.onWait?.(String((error as Error).message), ms) },
-    );
+    if (path !== '/api/v3/exchangeInfo') await this.waitForWeight(weight, params.symbol as string | undefined, signal);
+    return this.send<T>(url, signal);
   }
 
   private async waitForWeight(weight: number, symbol: string | undefined, signal?: AbortSignal): Promise<void> {

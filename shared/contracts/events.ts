@@ -1,22 +1,30 @@
-// queue-events: progress reports from the functions to the orchestrator, in the seed's exact format.
+// queue-events: progress reports from the functions to the orchestrator, in the seed's format. A step
+// being retried says so: status "retrying" with the attempt that failed and when the next one starts.
 import { z } from 'zod';
-import { dataTypeSchema } from './workflow.ts';
+import { dataTypeSchema } from './data-type.ts';
+import { telemetryIdSchema } from './names.ts';
+import { defineTopic } from './topic.ts';
 
-export const EVENTS_TOPIC = 'queue-events';
-
-export const stepStatusSchema = z.enum(['started', 'loading', 'finished', 'error', 'cancelled', 'interrupted']);
-export type StepStatus = z.infer<typeof stepStatusSchema>;
+/** What a function reports about a step. Only the last three end it for the orchestrator. */
+export const STEP_REPORTS = ['started', 'loading', 'retrying', 'interrupted', 'finished', 'error', 'cancelled'] as const;
+export const stepReportSchema = z.enum(STEP_REPORTS);
+export type StepReport = z.infer<typeof stepReportSchema>;
 
 export const queueEventSchema = z.strictObject({
   queue_id: z.string().min(1),
-  producer: z.string().regex(/^[a-z0-9-]+__[a-z0-9]+$/, 'must be <function>__<suffix>'),
+  producer: telemetryIdSchema,
   symbol: z.string().min(1),
   type: dataTypeSchema,
-  status: stepStatusSchema,
+  status: stepReportSchema,
   message: z.string(),
   records_written: z.number().int().nonnegative(),
   finished: z.boolean(),
   timestamp: z.number().positive(),
+  /** With status "retrying": the attempt that failed (1 for the first) and when the next starts (epoch seconds). */
+  attempt: z.number().int().positive().optional(),
+  retry_at: z.number().positive().optional(),
 });
 
-export type QueueEvent = z.infer<typeof queueEventSchema>;
+export type QueueEvent = z.output<typeof queueEventSchema>;
+
+export const eventsTopic = defineTopic('queue-events', { schema: queueEventSchema, key: (event) => event.queue_id });

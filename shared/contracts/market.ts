@@ -1,6 +1,7 @@
 // Normalized market records carried on data topics: readonly discriminated unions on `kind`.
 import { z } from 'zod';
 import { KLINE_INTERVALS } from '../binance/intervals.ts';
+import { defineTopic } from './topic.ts';
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 const price = finite.refine((v) => v > 0, 'must be positive');
@@ -47,13 +48,16 @@ export const tradeSchema = z
   })
   .readonly();
 
+export const gapSchema = z.strictObject({ from: epochMs, to: epochMs }).readonly();
+export type Gap = z.infer<typeof gapSchema>;
+
 /** Closes a loader's stream: the persister finishes when it reads this. */
 export const endOfStreamSchema = z
   .strictObject({
     kind: z.literal('end'),
     symbol: z.string().min(1),
     records: z.number().int().nonnegative(),
-    gaps: z.array(z.strictObject({ from: epochMs, to: epochMs })).readonly(),
+    gaps: z.array(gapSchema).readonly(),
   })
   .readonly();
 
@@ -63,3 +67,6 @@ export type Candle = z.infer<typeof candleSchema>;
 export type Trade = z.infer<typeof tradeSchema>;
 export type EndOfStream = z.infer<typeof endOfStreamSchema>;
 export type MarketRecord = z.infer<typeof marketRecordSchema>;
+
+/** A step's data topic (the command's kafka_topic): one symbol, one partition, keyed by symbol. */
+export const dataTopic = (name: string) => defineTopic(name, { schema: marketRecordSchema, key: (record) => record.symbol });

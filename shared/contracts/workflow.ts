@@ -1,63 +1,80 @@
-// Workflow request and the vocabulary shared by every message: data types and UTC time ranges.
+// Workflows as the API, the store and the CLI see them: the request, the statuses, a workflow and its
+// steps. Wire forms (time_range, type) are decoded once, here.
 import { z } from 'zod';
-import { KLINE_INTERVALS, type KlineInterval } from '../binance/intervals.ts';
+import { dataTypeSchema, formatDataType } from './data-type.ts';
+import { symbolSchema, targetSchema } from './names.ts';
+import { timeRangeSchema } from './time-range.ts';
 
-const intervals = KLINE_INTERVALS.join('|');
-const DATA_TYPE = new RegExp(`^(api_candles_(${intervals})|api_trades|ws_candles_(${intervals})|ws_trades|ws_depth)$`);
-
-export const dataTypeSchema = z
-  .string()
-  .regex(DATA_TYPE, 'must be api_candles_<interval>, api_trades, ws_candles_<interval>, ws_trades or ws_depth');
-export type DataType = string;
-
-/** The kline interval of a candle type, or undefined for trades and depth. */
-export function candleInterval(type: DataType): KlineInterval | undefined {
-  const match = /^(?:api|ws)_candles_(.+)$/.exec(type);
-  return match ? (match[1] as KlineInterval) : undefined;
+function unique<T>(describe: (item: T) => string, what: string) {
+  return (items: readonly T[], ctx: z.RefinementCtx) => {
+    const seen = new Map<string, number>();
+    items.forEach((item, i) => {
+      const name = describe(item);
+      const first = seen.get(name);
+      if (first === undefined) seen.set(name, i);
+      else ctx.addIssue({ code: 'custom', path: [i], message: `${name} is listed twice (also ${what}[${first}]); list each once` });
+    });
+  };
 }
-
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-function parseUtcDate(text: string): number | undefined {
-  const m = DATE.exec(text);
-  if (!m) return undefined;
-  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-  const back = new Date(ms);
-  const valid = back.getUTCFullYear() === Number(m[1]) && back.getUTCMonth() === Number(m[2]) - 1 && back.getUTCDate() === Number(m[3]);
-  return valid ? ms : undefined;
-}
-
-export interface TimeRange {
-  readonly from: number;
-  readonly to: number;
-}
-
-/** "2024-08-01:2024-08-02" is UTC and half-open: all of 2024-08-01, nothing of 2024-08-02. */
-export function parseTimeRange(text: string): TimeRange {
-  const parts = text.split(':');
-  if (parts.length !== 2) throw new Error('must be <start date>:<end date>, e.g. 2024-08-01:2024-08-02');
-  const from = parseUtcDate(parts[0]!);
-  const to = parseUtcDate(parts[1]!);
-  if (from === undefined) throw new Error(`start "${parts[0]}" is not a valid YYYY-MM-DD date`);
-  if (to === undefined) throw new Error(`end "${parts[1]}" is not a valid YYYY-MM-DD date`);
-  if (to <= from) throw new Error(`end ${parts[1]} must be after start ${parts[0]} (the range is half-open)`);
-  return { from, to };
-}
-
-export const timeRangeSchema = z.string().superRefine((text, ctx) => {
-  try {
-    parseTimeRange(text);
-  } catch (error) {
-    ctx.addIssue({ code: 'custom', message: (error as Error).message });
-  }
-});
-
-export const symbolSchema = z.string().regex(/^[A-Z0-9]{2,20}$/, 'must be an upper-case symbol such as BTCUSDT');
 
 export const workflowRequestSchema = z.strictObject({
-  symbols: z.array(symbolSchema).min(1, 'must list at least one symbol').max(100),
-  types: z.array(dataTypeSchema).min(1, 'must list at least one type').max(20),
+  symbols: z
+    .array(symbolSchema)
+    .min(1, 'must list at least one symbol')
+    .max(100)
+    .superRefine(unique((s: string) => s, 'symbols')),
+  types: z.array(dataTypeSchema).min(1, 'must list at least one type').max(20).superRefine(unique(formatDataType, 'types')),
   time_range: timeRangeSchema,
 });
+export type WorkflowRequest = z.output<typeof workflowRequestSchema>;
 
-export type WorkflowRequest = z.infer<typeof workflowRequestSchema>;
+export const WORKFLOW_STATUSES = ['pending', 'running', 'succeeded', 'failed', 'cancelled'] as const;
+export const workflowStatusSchema = z.enum(WORKFLOW_STATUSES);
+export type WorkflowStatus = z.infer<typeof workflowStatusSchema>;
+/** A step moves through the same states as its workflow. */
+export const stepStatusSchema = workflowStatusSchema;
+export type StepStatus = WorkflowStatus;
+export const isTerminal = (status: WorkflowStatus) => status === 'succeeded' || status === 'failed' || status === 'cancelled';
+
+const isoTime = z.iso.datetime();
+
+export const stepSchema = z.object({
+  /** `${queue_id}__${target}` */
+  id: z.string(),
+  queue_id: z.string(),
+  target: targetSchema,
+  symbol: symbolSchema,
+  type: dataTypeSchema,
+  kafka_topic: z.string(),
+  collection_name: z.string(),
+  telemetry_id: z.string(),
+  /** Steps that must have succeeded before this one starts. */
+  depends_on: z.array(z.string()),
+  /** The consumer group this step reads its kafka_topic in, when it reads one. */
+  consumer_group: z.string().nullable(),
+  status: stepStatusSchema,
+  records_written: z.number().int().nonnegative(),
+  message: z.string(),
+  /** Commands the orchestrator sent for this step (more than one after a restart on a bus that lost them). */
+  attempts: z.number().int().nonnegative(),
+  /** The function's own retries: the attempt that failed last, its error, and when the next starts. */
+  retry: z.object({ attempt: z.number().int().positive(), error: z.string(), next_at: isoTime.nullable() }).nullable(),
+  started_at: isoTime.nullable(),
+  ended_at: isoTime.nullable(),
+  /** When the function last reported on this step; a step silent for too long fails. */
+  heard_at: isoTime.nullable(),
+});
+export type Step = z.output<typeof stepSchema>;
+
+export const workflowSchema = z.object({
+  id: z.string(),
+  request: workflowRequestSchema,
+  status: workflowStatusSchema,
+  reason: z.string().nullable(),
+  created_at: isoTime,
+  updated_at: isoTime,
+  /** When the workflow's data topics may be deleted (set when it ends), and whether they were. */
+  data_topics: z.object({ delete_after: isoTime.nullable(), deleted: z.boolean() }),
+  steps: z.array(stepSchema),
+});
+export type Workflow = z.output<typeof workflowSchema>;

@@ -1,54 +1,16 @@
 // The harness every function runs in: receives its commands, runs steps, reports progress, commits, drains.
-import type { Logger } from 'pino';
-import { controlCommandSchema, controlTopicFor, type ControlCommand } from '../contracts/control.ts';
-import { EVENTS_TOPIC, type QueueEvent, type StepStatus } from '../contracts/events.ts';
-import { parseRecord } from '../contracts/parse.ts';
+import { type ControlCommand, controlTopicFor } from '../contracts/control.ts';
+import { commandGroupFor } from '../contracts/names.ts';
 import { errorMessage, isRetriable } from '../errors.ts';
-import type { Bus } from '../ports/bus.ts';
-import { readForever } from './consume.ts';
-import type { ObjectStore } from '../ports/object-store.ts';
-import type { Store } from '../ports/store.ts';
-import { withRetry } from '../retry.ts';
+import type { RetryPolicy } from '../retry.ts';
+import { consumeForever } from './consume.ts';
 import { deadLetter } from './dead-letter.ts';
-import type { Instrumentation } from './instrumentation.ts';
 import { OffsetTracker } from './offset-tracker.ts';
+import { DEFAULT_HEARTBEAT_MS, StepReporter } from './reporter.ts';
+import { type FunctionDefinition, type Ports, STEP_RETRY, runAttempts } from './step.ts';
+import { Slots } from './slots.ts';
 
-export interface Ports {
-  readonly bus: Bus;
-  readonly store: Store;
-  readonly objects: ObjectStore;
-  readonly logger: Logger;
-  readonly instrumentation: Instrumentation;
-}
-
-export interface Progress {
-  readonly message: string;
-  readonly records_written: number;
-}
-
-export interface StepContext extends Ports {
-  readonly command: ControlCommand;
-  /** Aborted when the orchestrator stops the step (reason 'cancelled') or the process drains (reason 'shutdown'). */
-  readonly signal: AbortSignal;
-  report(progress: Progress): Promise<void>;
-}
-
-export interface StepResult {
-  readonly records_written: number;
-  readonly message: string;
-}
-
-export interface FunctionDefinition {
-  /** Folder name under functions/. */
-  readonly name: string;
-  /** Name on the wire: the command's `target` and the prefix of `telemetry_id`. */
-  readonly target: string;
-  /** Consumer group of this function's data subscriptions, e.g. arango-connector-group. */
-  readonly group: string;
-  run(ctx: StepContext): Promise<StepResult>;
-  /** Topics a step reads in `group`, for lag reporting. */
-  consumes?(command: ControlCommand): readonly string[];
-}
+export type { FunctionDefinition, Ports, Progress, StepContext, StepResult } from './step.ts';
 
 export interface RunningFunction {
   readonly definition: FunctionDefinition;
@@ -59,111 +21,75 @@ export interface RunningFunction {
 }
 
 export interface HarnessOptions {
+  /** Steps run at once by this instance. */
   readonly concurrency?: number;
-  readonly stepRetries?: number;
+  readonly retry?: RetryPolicy;
+  /** Longest silence on queue-events while a step works. */
+  readonly heartbeatMs?: number;
 }
 
 const stepKey = (command: ControlCommand) => `${command.queue_id}/${command.target}`;
 
-/** Steps are idempotent, so a step failing on a transient error runs again: about a minute of tries. */
-const STEP_RETRY = { retries: 8, minDelayMs: 500, maxDelayMs: 10_000 };
-const EVENT_RETRY = { retries: 12, minDelayMs: 250, maxDelayMs: 5_000 };
-
-/**
- * Commands are read in a group of their own, so data consumers joining and leaving the function's data
- * group never rebalance the command reader (and never hand a running step's command to another instance).
- */
-export const commandGroupFor = (target: string) => `${target}-commands`;
-
 export function startFunction(definition: FunctionDefinition, ports: Ports, options: HarnessOptions = {}): RunningFunction {
-  const { bus, logger, instrumentation } = ports;
-  const log = logger.child({ fn: definition.name });
+  const { instrumentation } = ports;
+  const log = ports.logger.child({ fn: definition.name });
   const running = new Map<string, { readonly controller: AbortController; readonly command: ControlCommand }>();
   const inFlight = new Set<Promise<void>>();
   const tracker = new OffsetTracker();
-  const concurrency = options.concurrency ?? 8;
-  let slotsFree = concurrency;
-  const slotWaiters: (() => void)[] = [];
-
-  const emit = (command: ControlCommand, status: StepStatus, progress: Progress, finished: boolean) => {
-    const event: QueueEvent = {
-      queue_id: command.queue_id,
-      producer: command.telemetry_id,
-      symbol: command.symbol,
-      type: command.type,
-      status,
-      message: progress.message,
-      records_written: progress.records_written,
-      finished,
-      timestamp: Date.now() / 1000,
-    };
-    // Progress must reach the orchestrator even across a short broker outage.
-    return withRetry(() => bus.publish(EVENTS_TOPIC, [{ key: command.queue_id, value: JSON.stringify(event) }]), EVENT_RETRY);
-  };
-
-  const acquire = async () => {
-    if (slotsFree > 0) return void slotsFree--;
-    await new Promise<void>((resolve) => slotWaiters.push(resolve));
-  };
-  const release = () => {
-    const next = slotWaiters.shift();
-    if (next) next();
-    else slotsFree++;
-  };
+  const slots = new Slots(options.concurrency ?? 8);
+  const fn = definition.name;
 
   async function runStep(command: ControlCommand, controller: AbortController): Promise<'done' | 'interrupted'> {
     const started = performance.now();
-    let records = 0;
-    const ended = async (status: StepStatus, message: string, finished: boolean) => {
-      await emit(command, status, { message, records_written: records }, finished);
-      const outcome = status === 'finished' || status === 'error' || status === 'cancelled' ? status : 'interrupted';
-      instrumentation.emit('step.ended', { fn: definition.name, queueId: command.queue_id, outcome, seconds: (performance.now() - started) / 1000, records });
+    const stepLog = log.child({ queue_id: command.queue_id });
+    const reporter = new StepReporter(ports.bus, command, stepLog);
+    const ended = async (outcome: 'finished' | 'error' | 'cancelled' | 'interrupted', message: string) => {
+      await reporter.send(outcome, message);
+      instrumentation.emit('step.ended', { fn, queueId: command.queue_id, outcome, seconds: (performance.now() - started) / 1000, records: reporter.records });
     };
     // Cancelled steps are done (their command is committed); interrupted ones go to the next instance.
     const endAborted = async (when: string): Promise<'done' | 'interrupted'> => {
       const shutdown = controller.signal.reason === 'shutdown';
-      await ended(shutdown ? 'interrupted' : 'cancelled', shutdown ? `Interrupted by shutdown ${when}; another instance resumes` : `Cancelled ${when}`, !shutdown);
+      await ended(shutdown ? 'interrupted' : 'cancelled', shutdown ? `Interrupted by shutdown ${when}; another instance resumes` : `Cancelled ${when}`);
       return shutdown ? 'interrupted' : 'done';
     };
-    await acquire();
+    await slots.acquire();
     try {
       if (controller.signal.aborted) return await endAborted('before start');
-      instrumentation.emit('step.started', { fn: definition.name, queueId: command.queue_id });
-      await emit(command, 'started', { message: `${definition.target} started ${command.symbol} ${command.type}`, records_written: 0 }, false);
-      const ctx: StepContext = {
+      instrumentation.emit('step.started', { fn, queueId: command.queue_id });
+      await reporter.send('started', `${definition.target} started ${command.symbol} ${command.queue_id}`);
+      reporter.startHeartbeat(options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS);
+      const ctx = {
         ...ports,
-        logger: log.child({ queue_id: command.queue_id }),
+        logger: stepLog,
         command,
         signal: controller.signal,
-        report: async (progress) => {
-          records = progress.records_written;
-          instrumentation.emit('step.progress', { fn: definition.name, queueId: command.queue_id, records });
-          await emit(command, 'loading', progress, false);
+        report: async (progress: { message: string; records_written: number }) => {
+          reporter.records = progress.records_written;
+          instrumentation.emit('step.progress', { fn, queueId: command.queue_id, records: progress.records_written });
+          await reporter.send('loading', progress.message);
         },
       };
-      const result = await withRetry(() => definition.run(ctx), {
-        ...STEP_RETRY,
-        retries: options.stepRetries ?? STEP_RETRY.retries,
-        signal: controller.signal,
-        onRetry: (error, attempt) => {
-          log.warn({ err: error, queue_id: command.queue_id, attempt }, 'step failed, retrying');
-          instrumentation.emit('step.retry', { fn: definition.name, queueId: command.queue_id, attempt, error: errorMessage(error) });
-        },
+      const result = await runAttempts(definition, ctx, options.retry ?? STEP_RETRY, (notice) => {
+        stepLog.warn({ attempt: notice.attempt, error: notice.error, delay_ms: notice.delayMs }, 'step attempt failed; retrying');
+        instrumentation.emit('step.retry', { fn, queueId: command.queue_id, ...notice });
+        void reporter.send('retrying', notice.error, { attempt: notice.attempt, at: Date.now() + notice.delayMs }).catch(() => undefined);
       });
-      records = result.records_written;
-      await ended('finished', result.message, true);
+      reporter.records = result.records_written;
+      await ended('finished', result.message);
       return 'done';
     } catch (error) {
       if (controller.signal.aborted) return await endAborted('while running');
-      log.error({ err: error, queue_id: command.queue_id, retriable: isRetriable(error) }, 'step failed');
-      await ended('error', errorMessage(error), true);
+      stepLog.error({ err: error, retriable: isRetriable(error) }, 'step failed');
+      await ended('error', errorMessage(error));
       return 'done';
     } finally {
-      release();
+      reporter.stopHeartbeat();
+      slots.release();
     }
   }
 
-  async function handleCommand(command: ControlCommand, done: () => Promise<void>) {
+  function handleCommand(command: ControlCommand, done: () => Promise<void>): Promise<void> | undefined {
     const key = stepKey(command);
     if (command.command === 'stop') {
       running.get(key)?.controller.abort('cancelled');
@@ -180,35 +106,29 @@ export function startFunction(definition: FunctionDefinition, ports: Ports, opti
         inFlight.delete(task);
       });
     inFlight.add(task);
+    return undefined;
   }
 
-  const reader = readForever(
-    bus,
-    { group: commandGroupFor(definition.target), topics: [controlTopicFor(definition.target)] },
-    async (batch) => {
-      for (const record of batch.records) {
-        const done = tracker.track(batch, record);
-        const parsed = parseRecord(controlCommandSchema, record.value);
-        if (!parsed.ok) {
-          await deadLetter(ports, definition.name, record, `malformed command: ${parsed.reason}`);
-          log.warn({ offset: record.offset, reason: parsed.reason }, 'malformed command dead-lettered');
-          await done();
-          continue;
-        }
-        if (parsed.value.target !== definition.target) {
-          await deadLetter(ports, definition.name, record, `command for ${parsed.value.target} on the topic of ${definition.target}`);
-          await done();
-        } else await handleCommand(parsed.value, done);
+  const commandTopic = controlTopicFor(definition.target);
+  const reader = consumeForever(ports, { fn, group: commandGroupFor(definition.target), topic: commandTopic }, async (batch) => {
+    for (const { value: command, record } of batch.messages) {
+      const done = tracker.track(batch, record);
+      if (command.target === definition.target) await handleCommand(command, done);
+      else {
+        await deadLetter(ports, fn, { record }, `command for ${command.target} on the topic of ${definition.target}`);
+        await done();
       }
-    },
-    log,
-  );
+    }
+    // Dead-lettered records at the end of the batch are handled too: without this they would stay
+    // uncommitted, and KEDA would see lag that no instance can ever clear.
+    await tracker.track(batch, batch.last)();
+  });
 
   return {
     definition,
     subscriptions: () => [
-      { group: commandGroupFor(definition.target), topic: controlTopicFor(definition.target) },
-      ...[...running.values()].flatMap(({ command }) => (definition.consumes?.(command) ?? []).map((topic) => ({ group: definition.group, topic }))),
+      { group: commandGroupFor(definition.target), topic: commandTopic.name },
+      ...[...running.values()].flatMap(({ command }) => (definition.group ? (definition.consumes?.(command) ?? []).map((topic) => ({ group: definition.group!, topic })) : [])),
     ],
     async stop() {
       await reader.stop();

@@ -29,5 +29,7 @@ export function instrumentMetrics(registry: Registry, instrumentation: Instrumen
     instrumentation.on('step.retry', (e) => retries.inc({ fn: e.fn })),
     instrumentation.on('record.dead-lettered', (e) => deadLetters.inc({ fn: e.fn })),
   ];
-  return () => unsubscribes.forEach((unsubscribe) => unsubscribe());
+  return () => {
+    for (const unsubscribe of unsubscribes) unsubscribe();
+  };
 }

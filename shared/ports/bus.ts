@@ -47,7 +47,10 @@ export interface Subscription extends AsyncIterable<Batch> {
 
 export interface TopicSpec {
   readonly partitions?: number;
+  /** Records older than this are deleted. */
   readonly retentionMs?: number;
+  /** A partition larger than this loses its oldest records. */
+  readonly retentionBytes?: number;
 }
 
 export interface PartitionLag {
@@ -65,6 +68,9 @@ export interface Bus {
   /** Whether records survive a restart of the process. */
   readonly durable: boolean;
   ensureTopic(topic: string, spec?: TopicSpec): Promise<void>;
+  /** Deletes a topic with its records and every group's offsets on it; a missing topic is no error. */
+  deleteTopic(topic: string): Promise<void>;
+  listTopics(): Promise<string[]>;
   publish(topic: string, records: readonly OutgoingRecord[]): Promise<void>;
   subscribe(options: SubscribeOptions): Subscription;
   lag(group: string, topic: string): Promise<PartitionLag[]>;

@@ -13,6 +13,12 @@ export interface RangeQuery {
   readonly where?: Readonly<Record<string, string | number | boolean>>;
   readonly order?: 'asc' | 'desc';
   readonly limit?: number;
+  /**
+   * A second numeric field that orders documents sharing a value of `field` (a trade's agg_id for its
+   * time); with `after`, a stable cursor: only documents strictly after (value, tiebreak) in that order.
+   */
+  readonly tiebreak?: string;
+  readonly after?: { readonly value: number; readonly tiebreak: number };
 }
 
 export interface UpsertResult {

@@ -20,7 +20,8 @@ describe.runIf(url)('ArangoDB store on a server', () => {
       system.close();
     }
   });
-  storeContract('arango', () => ArangoStore.connect({ url: url!, database, username, password }));
+  const open = () => ArangoStore.connect({ url: url!, database, username, password });
+  storeContract('arango', open, open);
 });
 
 describe('ArangoDB store without a server', () => {

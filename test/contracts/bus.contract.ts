@@ -3,19 +3,17 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Batch, Bus, BusRecord, Subscription } from '../../shared/ports/bus.ts';
 
-/** Reads batches until `count` records arrived or the deadline passed; commits only if asked. */
+/** Reads batches until `count` records arrived; commits unless told not to; fails the test at the deadline. */
 export async function take(sub: Subscription, count: number, options: { commit?: boolean; timeoutMs?: number } = {}): Promise<BusRecord[]> {
   const records: BusRecord[] = [];
   const deadline = Date.now() + (options.timeoutMs ?? 20_000);
   const iterator = sub[Symbol.asyncIterator]();
   while (records.length < count) {
     const remaining = deadline - Date.now();
-    if (remaining <= 0) break;
-    const next = await Promise.race([
-      iterator.next(),
-      new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), remaining).unref()),
-    ]);
-    if (next === 'timeout' || next.done) break;
+    if (remaining <= 0) throw new Error(`take: ${records.length} of ${count} records within ${options.timeoutMs ?? 20_000} ms`);
+    const next = await Promise.race([iterator.next(), new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), remaining).unref())]);
+    if (next === 'timeout') continue;
+    if (next.done) throw new Error(`take: the subscription ended after ${records.length} of ${count} records`);
     const batch: Batch = next.value;
     records.push(...batch.records);
     if (options.commit !== false) await batch.commit();
@@ -55,7 +53,10 @@ export function busContract(name: string, makeBus: () => Promise<Bus>, teardown:
 
     it('carries headers and gives each record its topic, partition and offset', async () => {
       const topic = await fresh(1);
-      await bus.publish(topic, [{ key: 'k', value: 'v1', headers: { 'x-reason': 'because' } }, { key: 'k', value: 'v2' }]);
+      await bus.publish(topic, [
+        { key: 'k', value: 'v1', headers: { 'x-reason': 'because' } },
+        { key: 'k', value: 'v2' },
+      ]);
       const sub = bus.subscribe({ group: `g-${randomUUID()}`, topics: [topic] });
       const got = await take(sub, 2);
       await sub.close();
@@ -68,7 +69,10 @@ export function busContract(name: string, makeBus: () => Promise<Bus>, teardown:
 
     it('gives each consumer group its own offsets', async () => {
       const topic = await fresh();
-      await bus.publish(topic, Array.from({ length: 50 }, (_, i) => ({ key: `k${i % 5}`, value: String(i) })));
+      await bus.publish(
+        topic,
+        Array.from({ length: 50 }, (_, i) => ({ key: `k${i % 5}`, value: String(i) })),
+      );
       const a = bus.subscribe({ group: `a-${randomUUID()}`, topics: [topic] });
       const b = bus.subscribe({ group: `b-${randomUUID()}`, topics: [topic] });
       const [fromA, fromB] = await Promise.all([take(a, 50), take(b, 50)]);
@@ -80,7 +84,10 @@ export function busContract(name: string, makeBus: () => Promise<Bus>, teardown:
     it('redelivers uncommitted records to the next member after a crash, and not committed ones', async () => {
       const topic = await fresh(1);
       const group = `g-${randomUUID()}`;
-      await bus.publish(topic, Array.from({ length: 10 }, (_, i) => ({ key: 'k', value: String(i) })));
+      await bus.publish(
+        topic,
+        Array.from({ length: 10 }, (_, i) => ({ key: 'k', value: String(i) })),
+      );
       const first = bus.subscribe({ group, topics: [topic], maxBatchSize: 4 });
       const iterator = first[Symbol.asyncIterator]();
       const committedBatch = (await iterator.next()).value as Batch;
@@ -91,15 +98,16 @@ export function busContract(name: string, makeBus: () => Promise<Bus>, teardown:
       const second = bus.subscribe({ group, topics: [topic] });
       const redelivered = await take(second, 10 - committedBatch.records.length);
       await second.close();
-      expect(redelivered.map((r) => r.value)).toEqual(
-        Array.from({ length: 10 - committedBatch.records.length }, (_, i) => String(i + committedBatch.records.length)),
-      );
+      expect(redelivered.map((r) => r.value)).toEqual(Array.from({ length: 10 - committedBatch.records.length }, (_, i) => String(i + committedBatch.records.length)));
     });
 
     it('commits up to a given record', async () => {
       const topic = await fresh(1);
       const group = `g-${randomUUID()}`;
-      await bus.publish(topic, Array.from({ length: 5 }, (_, i) => ({ key: 'k', value: String(i) })));
+      await bus.publish(
+        topic,
+        Array.from({ length: 5 }, (_, i) => ({ key: 'k', value: String(i) })),
+      );
       const first = bus.subscribe({ group, topics: [topic] });
       const iterator = first[Symbol.asyncIterator]();
       const batch = (await iterator.next()).value as Batch;
@@ -129,12 +137,34 @@ export function busContract(name: string, makeBus: () => Promise<Bus>, teardown:
       expect(committedPartition.committedOffset).toBe(batch.records.at(-1)!.offset + 1);
     });
 
+    it('deletes a topic and lists the topics it has; publishing elsewhere goes on', async () => {
+      const topic = await fresh(1);
+      const group = `g-${randomUUID()}`;
+      await bus.publish(topic, [{ key: 'k', value: 'old' }]);
+      const sub = bus.subscribe({ group, topics: [topic] });
+      expect((await take(sub, 1)).map((r) => r.value)).toEqual(['old']);
+      await sub.close();
+      expect(await bus.listTopics()).toContain(topic);
+      await bus.deleteTopic(topic);
+      expect(await bus.listTopics()).not.toContain(topic);
+      expect((await bus.lag(group, topic)).reduce((sum, p) => sum + p.lag, 0)).toBe(0);
+      await bus.deleteTopic(topic); // deleting again is no error
+      const next = await fresh(1);
+      await bus.publish(next, [{ key: 'k', value: 'new' }]);
+      const again = bus.subscribe({ group, topics: [next] });
+      expect((await take(again, 1)).map((r) => r.value)).toEqual(['new']);
+      await again.close();
+    });
+
     it('delivers records published after the subscription started', async () => {
       const topic = await fresh(1);
       const sub = bus.subscribe({ group: `g-${randomUUID()}`, topics: [topic] });
       const pending = take(sub, 3);
       await new Promise((resolve) => setTimeout(resolve, 200));
-      await bus.publish(topic, [1, 2, 3].map((i) => ({ key: 'late', value: String(i) })));
+      await bus.publish(
+        topic,
+        [1, 2, 3].map((i) => ({ key: 'late', value: String(i) })),
+      );
       const got = await pending;
       await sub.close();
       expect(got.map((r) => r.value)).toEqual(['1', '2', '3']);

@@ -9,7 +9,48 @@ import { busContract } from './bus.contract.ts';
 import { storeContract } from './store.contract.ts';
 
 busContract('embedded', async () => new MemoryBus());
-storeContract('sqlite', async () => new SqliteStore(join(await mkdtemp(join(tmpdir(), 'sf-store-')), 'store.db')));
+const sqliteFile = join(await mkdtemp(join(tmpdir(), 'sf-store-')), 'store.db');
+storeContract(
+  'sqlite',
+  async () => new SqliteStore(sqliteFile),
+  async () => new SqliteStore(sqliteFile),
+);
+
+describe('embedded bus retention', () => {
+  const fill = (bus: MemoryBus, topic: string, count: number, bytes = 100) =>
+    bus.publish(
+      topic,
+      Array.from({ length: count }, (_, i) => ({ key: 'k', value: `${i}:`.padEnd(bytes, '.') })),
+    );
+
+  it('keeps at most the retained bytes per partition, dropping the oldest; readers behind skip to the head', async () => {
+    const bus = new MemoryBus({ retention: { bytes: 10_000 } });
+    await bus.ensureTopic('t', { partitions: 1 });
+    await fill(bus, 't', 1000);
+    const sizes = bus.sizes();
+    expect(sizes.t).toBeLessThanOrEqual(10_000);
+    expect(sizes.t).toBeGreaterThan(9_000);
+    const sub = bus.subscribe({ group: 'late', topics: ['t'] });
+    const first = (await sub[Symbol.asyncIterator]().next()).value!;
+    await sub.close();
+    const retained = Math.floor(10_000 / 165);
+    expect(first.records[0]!.offset).toBe(1000 - retained);
+    expect(first.records[0]!.value.startsWith(`${1000 - retained}:`)).toBe(true);
+    expect((await bus.lag('late', 't'))[0]).toMatchObject({ endOffset: 1000, committedOffset: 1000 - retained, lag: retained });
+    await bus.close();
+  });
+
+  it('deletes records older than the retention time, on publish and on its periodic sweep', async () => {
+    const bus = new MemoryBus({ retention: { ms: 200 }, sweepEveryMs: 50 });
+    await bus.ensureTopic('t', { partitions: 1 });
+    await fill(bus, 't', 10);
+    expect(bus.sizes().t).toBe(10 * 165);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(bus.sizes().t).toBe(0);
+    expect((await bus.lag('anyone', 't'))[0]).toMatchObject({ endOffset: 10, committedOffset: 10, lag: 0 });
+    await bus.close();
+  });
+});
 
 describe('sqlite store durability', () => {
   it('keeps documents across a reopen of its file', async () => {

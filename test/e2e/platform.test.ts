@@ -1,13 +1,36 @@
-// The platform as an operator meets it: probes, metrics, the live socket, configuration errors, SIGTERM.
+// The platform as an operator meets it: probes, metrics, the live socket (a snapshot, then only what
+// changed), configuration errors, and `streamforge up` as a process.
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import type { LocalPlatform } from '../../platform/local.ts';
 import { ConfigError, loadConfig } from '../../shared/config.ts';
-import type { LocalPlatform } from '../../shared/platform/local.ts';
-import type { Workflow } from '../../functions/orchestrator/plan.ts';
 import { api, ended, startTestPlatform, tempDir, waitForWorkflow } from '../helpers.ts';
 
 const request = { symbols: ['BTCUSDT'], types: ['api_candles_5m', 'api_trades'], time_range: '2024-08-01:2024-08-02' };
+
+interface Message {
+  type: 'snapshot' | 'change';
+  workflow?: { id: string; status: string; steps: unknown[] };
+  workflow_id?: string;
+  status?: string;
+  steps?: { id: string; status: string }[];
+  event?: { status: string; producer: string };
+}
+
+function collect(socket: WebSocket, until: (m: Message) => boolean): Promise<Message[]> {
+  const messages: Message[] = [];
+  return new Promise((resolve, reject) => {
+    socket.on('message', (data) => {
+      const message = JSON.parse(String(data)) as Message;
+      messages.push(message);
+      if (until(message)) resolve(messages);
+    });
+    socket.on('error', reject);
+  });
+}
+
+const isEnd = (m: Message) => ['succeeded', 'failed', 'cancelled'].includes(m.status ?? m.workflow?.status ?? '');
 
 describe('running platform', () => {
   let platform: LocalPlatform;
@@ -16,87 +39,112 @@ describe('running platform', () => {
   });
   afterAll(async () => platform?.stop());
 
-  it('answers /livez and /readyz with its dependencies checked', async () => {
-    expect(await api(platform, '/livez')).toEqual({ status: 200, body: { status: 'ok' } });
-    expect(await api(platform, '/readyz')).toEqual({ status: 200, body: { status: 'ready', checks: { bus: 'ok', store: 'ok' } } });
+  it('listens on loopback by default and answers /livez and /readyz with its dependencies checked', async () => {
+    expect(platform.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect((await api(platform, '/livez')).body).toEqual({ status: 'ok' });
+    expect(await api(platform, '/readyz')).toMatchObject({ status: 200, body: { status: 'ready', checks: { bus: 'ok', store: 'ok' } } });
   });
 
-  it('pushes every change and progress event over /ws, and only the followed workflow when filtered', async () => {
+  it('sends a followed workflow as a snapshot, then only the steps each update changed', async () => {
     const socketUrl = `${platform.url.replace('http', 'ws')}/ws`;
-    const collect = (socket: WebSocket, until: (m: { workflow: Workflow }) => boolean) => {
-      const messages: { workflow: Workflow; event?: { status: string; producer: string } }[] = [];
-      return new Promise<typeof messages>((resolve, reject) => {
-        socket.on('message', (data) => {
-          const message = JSON.parse(String(data));
-          messages.push(message);
-          if (until(message)) resolve(messages);
-        });
-        socket.on('error', reject);
-      });
-    };
     const everything = new WebSocket(socketUrl);
     await new Promise((resolve) => everything.once('open', resolve));
     let followedId = '';
-    const allDone = collect(everything, (m) => m.workflow.id === followedId && ended(m.workflow));
+    const allDone = collect(everything, (m) => (m.workflow_id ?? m.workflow?.id) === followedId && isEnd(m));
     const { body } = await api(platform, '/workflows', { json: request });
     followedId = body.id;
     const following = new WebSocket(`${socketUrl}?workflow=${body.id}`);
-    const followedDone = collect(following, (m) => ended(m.workflow));
-    const other = await api(platform, '/workflows', { json: { ...request, symbols: ['ETHUSDT'] } });
+    const followedDone = collect(following, isEnd);
     const [all, followed] = await Promise.all([allDone, followedDone]);
     everything.close();
     following.close();
-    expect(followed.every((m) => m.workflow.id === body.id)).toBe(true);
-    expect(followed.at(-1)!.workflow.status).toBe('succeeded');
-    const seen = new Set(all.filter((m) => m.workflow.id === body.id && m.event).map((m) => `${m.event!.producer.split('__')[0]}:${m.event!.status}`));
+    expect(followed[0]).toMatchObject({ type: 'snapshot', workflow: { id: body.id } });
+    expect(followed[0]!.workflow!.steps).toHaveLength(4);
+    const changes = followed.slice(1);
+    expect(changes.length).toBeGreaterThan(3);
+    expect(changes.every((m) => m.type === 'change' && m.workflow_id === body.id)).toBe(true);
+    // A progress event changes one step: one step is sent, not the whole workflow.
+    const progress = changes.filter((m) => m.event?.status === 'loading');
+    expect(progress.length).toBeGreaterThan(0);
+    expect(progress.every((m) => m.steps!.length === 1)).toBe(true);
+    expect(changes.at(-1)).toMatchObject({ status: 'succeeded' });
+    // The unfiltered socket saw the new workflow as a snapshot, then its changes.
+    expect(all.find((m) => m.workflow?.id === body.id)?.type).toBe('snapshot');
+    const seen = new Set(all.filter((m) => m.workflow_id === body.id && m.event).map((m) => `${m.event!.producer.split('__')[0]}:${m.event!.status}`));
     for (const expected of ['loader-producer:started', 'loader-producer:finished', 'arango-connector:started', 'arango-connector:finished']) expect(seen).toContain(expected);
-    expect(all.some((m) => m.workflow.id === other.body.id)).toBe(true);
-    await waitForWorkflow(platform, other.body.id, ended);
   });
 
-  it('exposes Prometheus metrics of the steps it ran', async () => {
+  it('refuses /ws for a workflow it does not know, with 404, instead of opening a silent socket', async () => {
+    const socket = new WebSocket(`${platform.url.replace('http', 'ws')}/ws?workflow=wf-20240801-nope00`);
+    const status = await new Promise<number>((resolve) => socket.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)));
+    expect(status).toBe(404);
+  });
+
+  it('exposes Prometheus metrics of the steps it ran, and its memory', async () => {
+    const { body } = await api(platform, '/workflows', { json: { ...request, time_range: '2024-08-05:2024-08-06' } });
+    await waitForWorkflow(platform, body.id, ended);
     const response = await fetch(`${platform.url}/metrics`);
     const text = await response.text();
     expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
     expect(text).toMatch(/streamforge_steps_total\{fn="persister",outcome="finished"\} [1-9]/);
     expect(text).toMatch(/streamforge_records_total\{fn="loader"\} [1-9]\d*/);
-    expect(text).toMatch(/streamforge_process_cpu_seconds_total/);
+    expect(text).toMatch(/^streamforge_process_resident_memory_bytes \d+/m);
   });
 
   it('answers 426 to a plain GET /ws and 404 with the route to an unknown path', async () => {
     expect((await api(platform, '/ws')).status).toBe(426);
-    expect(await api(platform, '/nope')).toEqual({ status: 404, body: { error: 'no route for GET /nope' } });
+    expect(await api(platform, '/nope')).toMatchObject({ status: 404, body: { error: 'no route for GET /nope' } });
+  });
+
+  it('describes its health routes too in /openapi.json', async () => {
+    const { body } = await api(platform, '/openapi.json');
+    expect(Object.keys(body.paths)).toEqual(expect.arrayContaining(['/workflows', '/livez', '/readyz', '/metrics']));
   });
 });
 
 describe('configuration', () => {
-  it('fails at boot naming the bad setting', () => {
-    expect(() => loadConfig({ BUS: 'kafak' })).toThrow(ConfigError);
-    expect(() => loadConfig({ BUS: 'kafak' })).toThrow(/^Invalid configuration: BUS="kafak": /);
-    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT="eighty"/);
-    expect(() => loadConfig({ BINANCE_REST_URL: 'ftp://example' })).toThrow(/BINANCE_REST_URL/);
-    expect(() => loadConfig({ BUS: 'kafka' })).toThrow(/BUS=kafka needs KAFKA_BROKERS/);
+  it.each([
+    [{ BUS: 'kafak' }, 'Invalid configuration: BUS="kafak": must be one of "embedded" | "kafka"'],
+    [{ BUS: 'kafka' }, 'Invalid configuration: KAFKA_BROKERS="": required with BUS=kafka: host:port[,host:port...]'],
+    [{ STORE: 'arango' }, 'Invalid configuration: ARANGO_URL="": required with STORE=arango: the server URL, e.g. http://127.0.0.1:8529'],
+    [{ OBJECT_STORE: 's3' }, 'Invalid configuration: OBJECT_STORE="s3": only "fs" in this build (S3/MinIO arrives with the model registry)'],
+    [{ PORT: 'eighty' }, /^Invalid configuration: PORT="eighty"/],
+    [{ BINANCE_REST_URL: 'ftp://example' }, /^Invalid configuration: BINANCE_REST_URL="ftp:\/\/example"/],
+    [
+      { BUS: 'kafka', KAFKA_BROKERS: 'k:9092', KAFKA_SASL_MECHANISM: 'scram-sha-512' },
+      'Invalid configuration: KAFKA_SASL_MECHANISM=scram-sha-512 needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD',
+    ],
+  ])('refuses %o at boot, naming the setting', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
   });
 
-  it('has working defaults', () => {
-    const config = loadConfig({});
-    expect(config).toMatchObject({ PORT: 8080, BUS: 'embedded', STORE: 'sqlite', SIM_PORT: 8081 });
+  it('has working defaults and typed adapter settings', () => {
+    expect(loadConfig({})).toMatchObject({ port: undefined, host: undefined, bus: { kind: 'embedded' }, store: { kind: 'sqlite' }, exchange: { simPort: 8081 } });
+    expect(loadConfig({ BUS: 'kafka', KAFKA_BROKERS: 'a:1,b:2', BUS_RETENTION_MS: '60000' }).bus).toEqual({
+      kind: 'kafka',
+      brokers: ['a:1', 'b:2'],
+      clientId: 'streamforge',
+      ssl: false,
+      retention: { ms: 60_000 },
+    });
   });
 });
 
 describe('streamforge up', () => {
-  it('starts, says where its data lives and how to use real Binance, and exits 0 on SIGTERM', async () => {
+  it('starts on loopback, says where its data lives and how to use real Binance, and exits 0 on SIGTERM', async () => {
     const dataDir = await tempDir('sf-up-');
-    const child = spawn(process.execPath, ['bin/streamforge.ts', 'up'], { env: { ...process.env, PORT: '0', SIM_PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'silent' } });
+    const child = spawn(process.execPath, ['bin/streamforge.ts', 'up'], { env: { ...process.env, PORT: '0', SIM_PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'silent', HOST: '' } });
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
-    for (let i = 0; i < 200 && !output.includes('try:'); i++) await new Promise((r) => setTimeout(r, 50));
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    for (let i = 0; i < 300 && !output.includes('try:'); i++) await new Promise((r) => setTimeout(r, 50));
     expect(output).toContain('StreamForge is up: orchestrator at http://127.0.0.1:');
+    expect(output).toContain('listening on 127.0.0.1 only; set HOST=0.0.0.0 to accept other machines');
     expect(output).toContain(dataDir);
     expect(output).toContain('BINANCE_REST_URL=https://api.binance.com');
     child.kill('SIGTERM');
-    const code = await new Promise((resolve) => child.once('exit', resolve));
-    expect(code).toBe(0);
+    expect(await exited).toBe(0);
     expect(output).toContain('SIGTERM: draining functions');
   });
 
@@ -106,6 +154,6 @@ describe('streamforge up', () => {
     child.stderr.on('data', (chunk) => (errors += chunk));
     const code = await new Promise((resolve) => child.once('exit', resolve));
     expect(code).toBe(1);
-    expect(errors).toMatch(/Invalid configuration: STORE="mongo"/);
+    expect(errors.trim()).toBe('Invalid configuration: STORE="mongo": must be one of "sqlite" | "arango"');
   });
 });

@@ -11,12 +11,27 @@ const makeBus = async () => new KafkaBus({ brokers: kafkaBrokers(), clientId: 'c
 busContract('kafka', makeBus);
 
 describe('kafka bus', () => {
-  it('passes the dummy function\'s produce-consume-commit check', async () => {
+  it("passes the dummy function's produce-consume-commit check", async () => {
     const bus = await makeBus();
     const result = await checkBus(bus, { topic: `dummy-scratch-${Date.now()}` });
     await bus.close();
     expect(result.ok, result.message).toBe(true);
     expect(result.message).toMatch(/^kafka bus OK/);
+  });
+
+  it('keeps a client that wrote to a topic another client deleted working (kafkajs #1622)', async () => {
+    const writer = await makeBus();
+    const deleter = await makeBus();
+    const doomed = `doomed-${Date.now()}`;
+    const other = `other-${Date.now()}`;
+    await writer.publish(doomed, [{ key: 'k', value: '1' }]);
+    await deleter.deleteTopic(doomed);
+    const started = Date.now();
+    await writer.publish(other, [{ key: 'k', value: '2' }]);
+    const lag = await writer.lag('nobody', other);
+    await Promise.all([writer.close(), deleter.close()]);
+    expect(lag.reduce((sum, p) => sum + p.endOffset, 0)).toBe(1);
+    expect(Date.now() - started).toBeLessThan(30_000);
   });
 
   it('fails ping, with the broker named, when no broker answers', async () => {

@@ -3,9 +3,9 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Workflow } from '../../functions/orchestrator/plan.ts';
-import { startExchangeSim, type RunningExchangeSim } from '../../functions/exchange-sim/serve.ts';
-import { api, ended, tempDir, waitForWorkflow } from '../helpers.ts';
+import { type RunningExchangeSim, startExchangeSim } from '../../functions/exchange-sim/serve.ts';
+import { SqliteStore } from '../../shared/adapters/embedded/sqlite-store.ts';
+import { DAY_COUNTS, api, ended, getWorkflow, persistedCounts, tempDir, until, waitForWorkflow } from '../helpers.ts';
 import { freePort, startFunctionProcess, type FunctionProcess } from './processes.ts';
 
 const run = promisify(execFile);
@@ -16,6 +16,15 @@ describe('broker outage', () => {
   let port: number;
   let brokerDir: string;
   let sim: RunningExchangeSim;
+  let dataDir: string;
+  const storedTrades = async () => {
+    const store = new SqliteStore(`${dataDir}/store.db`);
+    try {
+      return (await store.count('btcusdt_api_trades_2024_08_01')) + (await store.count('ethusdt_api_trades_2024_08_01'));
+    } finally {
+      await store.close();
+    }
+  };
   const processes: FunctionProcess[] = [];
   const broker = (action: 'start' | 'stop') => run('bash', [script, action, '--port', String(port), '--dir', brokerDir], { timeout: 120_000 });
 
@@ -25,7 +34,8 @@ describe('broker outage', () => {
     brokerDir = await tempDir('sf-broker-');
     await broker('start');
     sim = await startExchangeSim();
-    const env = { BUS: 'kafka', KAFKA_BROKERS: `127.0.0.1:${port}`, DATA_DIR: await tempDir('sf-outage-'), BINANCE_REST_URL: sim.url };
+    dataDir = await tempDir('sf-outage-');
+    const env = { BUS: 'kafka', KAFKA_BROKERS: `127.0.0.1:${port}`, DATA_DIR: dataDir, BINANCE_REST_URL: sim.url };
     processes.push(...(await Promise.all(['orchestrator', 'loader', 'persister'].map((name) => startFunctionProcess(name, env)))));
   });
 
@@ -40,29 +50,34 @@ describe('broker outage', () => {
         clearTimeout(timer);
       }),
     );
+    sim?.sim.faults.release();
     await sim?.close();
     await broker('stop').catch(() => undefined);
   });
 
   it('finishes with exact counts after the broker is stopped and started again mid-load', async () => {
     const orchestrator = processes[0]!;
-    sim.sim.faults.inject({ path: '/api/v3/aggTrades', kind: 'delay', ms: 150, count: 60 });
+    sim.sim.faults.inject({ path: '/api/v3/aggTrades', kind: 'hold', afterRequests: 8, count: 1000 });
     const { body } = await api(orchestrator, '/workflows', { json: request });
-    await waitForWorkflow(orchestrator, body.id, (w) => w.steps.some((s) => s.type === 'api_trades' && s.target === 'arango-connector' && s.records_written > 0), 60_000);
+    await until('a held request and part of the trades stored', async () => sim.sim.faults.held() > 0 && (await storedTrades()) > 0, 60_000);
     await broker('stop');
+    const atStop = await storedTrades();
+    expect(atStop).toBeGreaterThan(0);
+    expect(atStop).toBeLessThan(28_800 + 21_600);
+    expect((await getWorkflow(orchestrator, body.id)).status).toBe('running');
     const down = await fetch(`${processes[2]!.url}/readyz`);
     expect(down.status).toBe(503);
     expect(((await down.json()) as { checks: { bus: string } }).checks.bus).toMatch(/Kafka at 127\.0\.0\.1/);
     await new Promise((resolve) => setTimeout(resolve, 3000));
     await broker('start');
-    const workflow: Workflow = await waitForWorkflow(orchestrator, body.id, ended, 200_000).catch((error: Error) => {
+    sim.sim.faults.release();
+    const workflow = await waitForWorkflow(orchestrator, body.id, ended, 200_000).catch((error: Error) => {
       // What each process said is the first thing anyone debugging this will want.
       for (const p of processes) console.log(`--- ${p.name}\n${p.output().slice(-4000)}`);
       throw error;
     });
     expect(workflow.status, workflow.reason ?? '').toBe('succeeded');
-    const persisted = Object.fromEntries(workflow.steps.filter((s) => s.target === 'arango-connector').map((s) => [`${s.symbol}/${s.type}`, s.records_written]));
-    expect(persisted).toEqual({ 'BTCUSDT/api_candles_5m': 288, 'BTCUSDT/api_trades': 28_800, 'ETHUSDT/api_candles_5m': 288, 'ETHUSDT/api_trades': 21_600 });
+    expect(persistedCounts(workflow)).toEqual(DAY_COUNTS);
     expect((await fetch(`${processes[2]!.url}/readyz`)).status).toBe(200);
   }, 300_000);
 });

@@ -24,7 +24,7 @@ const SYSTEM = new Set(['_key', '_id', '_rev', '_from', '_to']);
 const STRIP = `UNSET(d, '_id', '_rev')`;
 const UPSERT = `FOR doc IN @docs INSERT doc INTO @@c OPTIONS { overwriteMode: 'replace' } RETURN OLD == null`;
 
-type Filter = Omit<RangeQuery, 'order' | 'limit'>;
+type Filter = Omit<RangeQuery, 'limit'>;
 type Bind = Record<string, unknown>;
 
 function checkName(name: string, what: string, pattern: RegExp): string {
@@ -110,16 +110,12 @@ export class ArangoStore implements Store {
   }
 
   async get<T extends Keyed = Doc>(collection: string, key: string): Promise<T | undefined> {
-    const [doc] = await this.read(collection, [], () =>
-      this.all<T>(`FOR d IN @@c FILTER d._key == @key LIMIT 1 RETURN ${STRIP}`, { '@c': collection, key }),
-    );
+    const [doc] = await this.read(collection, [], () => this.all<T>(`FOR d IN @@c FILTER d._key == @key LIMIT 1 RETURN ${STRIP}`, { '@c': collection, key }));
     return doc;
   }
 
   async remove(collection: string, key: string): Promise<boolean> {
-    const removed = await this.read(collection, [], () =>
-      this.all<number>('FOR d IN @@c FILTER d._key == @key REMOVE d IN @@c RETURN 1', { '@c': collection, key }),
-    );
+    const removed = await this.read(collection, [], () => this.all<number>('FOR d IN @@c FILTER d._key == @key REMOVE d IN @@c RETURN 1', { '@c': collection, key }));
     return removed.length > 0;
   }
 
@@ -131,7 +127,9 @@ export class ArangoStore implements Store {
       const order = query.order === 'desc' ? 'DESC' : 'ASC';
       if (query.limit !== undefined) bind.limit = Math.max(0, Math.floor(query.limit));
       const limit = query.limit === undefined ? '' : ' LIMIT @limit';
-      return this.all<T>(`FOR d IN @@c${filter} SORT d[@field] ${order}, d._key ${order}${limit} RETURN ${STRIP}`, bind);
+      const tiebreak = query.tiebreak ? `d[@tiebreak] ${order}, ` : '';
+      if (query.tiebreak) bind.tiebreak = checkName(query.tiebreak, 'field', FIELD);
+      return this.all<T>(`FOR d IN @@c${filter} SORT d[@field] ${order}, ${tiebreak}d._key ${order}${limit} RETURN ${STRIP}`, bind);
     });
   }
 
@@ -175,9 +173,22 @@ export class ArangoStore implements Store {
     const where = Object.entries(query.where ?? {});
     for (const [name] of where) checkName(name, 'field', FIELD);
     const clauses: string[] = [];
-    if (query.from !== undefined) clauses.push('d[@field] >= @from'), (bind.from = query.from);
+    if (query.from !== undefined) {
+      clauses.push('d[@field] >= @from');
+      bind.from = query.from;
+    }
     // AQL ranks null below every number, where sqlite's NULL < ? is never true: keep documents without the field out.
-    if (query.to !== undefined) clauses.push(`${query.from === undefined ? 'd[@field] != null AND ' : ''}d[@field] < @to`), (bind.to = query.to);
+    if (query.to !== undefined) {
+      clauses.push(`${query.from === undefined ? 'd[@field] != null AND ' : ''}d[@field] < @to`);
+      bind.to = query.to;
+    }
+    if (query.after) {
+      if (!query.tiebreak) throw new Error('a cursor (after) needs a tiebreak field');
+      const beyond = query.order === 'desc' ? '<' : '>';
+      // The leading range lets the persistent index on the field bound the scan.
+      clauses.push(`d[@field] ${beyond}= @afterValue AND (d[@field] ${beyond} @afterValue OR d[@tiebreak] ${beyond} @afterTiebreak)`);
+      Object.assign(bind, { afterValue: query.after.value, afterTiebreak: query.after.tiebreak, tiebreak: checkName(query.tiebreak, 'field', FIELD) });
+    }
     // The server rejects bind parameters the query does not use.
     if (clauses.length > 0) bind.field = field;
     where.forEach(([name, value], i) => {

@@ -3,7 +3,7 @@ import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/p
 import { dirname, join, relative, sep } from 'node:path';
 import type { ObjectInfo, ObjectStore } from '../../ports/object-store.ts';
 
-const KEY = /^(?!\/)(?!.*(?:^|\/)\.\.?(?:\/|$))[A-Za-z0-9!_.*'()\/-]{1,1024}$/;
+const KEY = /^(?!\/)(?!.*(?:^|\/)\.\.?(?:\/|$))[A-Za-z0-9!_.*'()/-]{1,1024}$/;
 
 export class FsObjectStore implements ObjectStore {
   readonly kind = 'fs';

@@ -36,7 +36,10 @@ export class SqliteStore implements Store {
   }
 
   async listCollections(): Promise<string[]> {
-    return [...this.known].sort();
+    return this.db
+      .prepare('SELECT name FROM _collections ORDER BY name')
+      .all()
+      .map((row) => String(row.name));
   }
 
   async upsert<T extends Keyed>(collection: string, docs: readonly T[]): Promise<UpsertResult> {
@@ -64,27 +67,30 @@ export class SqliteStore implements Store {
   }
 
   async get<T extends Keyed = Doc>(collection: string, key: string): Promise<T | undefined> {
-    if (!this.known.has(collection)) return undefined;
+    if (!this.exists(collection)) return undefined;
     const row = this.statement(`SELECT doc FROM ${table(collection)} WHERE _key = ?`).get(key);
     return row ? (JSON.parse(String(row.doc)) as T) : undefined;
   }
 
   async remove(collection: string, key: string): Promise<boolean> {
-    if (!this.known.has(collection)) return false;
+    if (!this.exists(collection)) return false;
     return Number(this.statement(`DELETE FROM ${table(collection)} WHERE _key = ?`).run(key).changes) > 0;
   }
 
   async query<T extends Keyed = Doc>(collection: string, query: RangeQuery): Promise<T[]> {
-    if (!this.known.has(collection)) return [];
+    if (!this.exists(collection)) return [];
     const { where, params } = this.where(collection, query);
     const order = query.order === 'desc' ? 'DESC' : 'ASC';
     const limit = query.limit === undefined ? '' : ` LIMIT ${Math.max(0, Math.floor(query.limit))}`;
-    const sql = `SELECT doc FROM ${table(collection)}${where} ORDER BY ${path(query.field)} ${order}, _key ${order}${limit}`;
-    return this.statement(sql).all(...params).map((row) => JSON.parse(String(row.doc)) as T);
+    const tiebreak = query.tiebreak ? `${path(query.tiebreak)} ${order}, ` : '';
+    const sql = `SELECT doc FROM ${table(collection)}${where} ORDER BY ${path(query.field)} ${order}, ${tiebreak}_key ${order}${limit}`;
+    return this.statement(sql)
+      .all(...params)
+      .map((row) => JSON.parse(String(row.doc)) as T);
   }
 
   async count(collection: string, query?: Omit<RangeQuery, 'order' | 'limit'>): Promise<number> {
-    if (!this.known.has(collection)) return 0;
+    if (!this.exists(collection)) return 0;
     const { where, params } = query ? this.where(collection, query) : { where: '', params: [] };
     const row = this.statement(`SELECT count(*) AS n FROM ${table(collection)}${where}`).get(...params);
     return Number(row?.n ?? 0);
@@ -101,6 +107,14 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     if (this.db.isOpen) this.db.close();
+  }
+
+  /** Another process on the same file may have created the collection since this one last looked. */
+  private exists(name: string): boolean {
+    if (this.known.has(name)) return true;
+    if (!this.statement('SELECT 1 AS found FROM _collections WHERE name = ?').get(name)) return false;
+    this.known.add(name);
+    return true;
   }
 
   private ensure(name: string, kind: 'document' | 'edge' = 'document'): void {
@@ -121,13 +135,26 @@ export class SqliteStore implements Store {
     this.indexed.add(id);
   }
 
-  private where(collection: string, query: Omit<RangeQuery, 'order' | 'limit'>) {
+  private where(collection: string, query: Omit<RangeQuery, 'limit'>) {
     const clauses: string[] = [];
     const params: (string | number)[] = [];
     if (query.field !== '_key') this.index(collection, query.field);
     const field = query.field === '_key' ? '_key' : path(query.field);
-    if (query.from !== undefined) clauses.push(`${field} >= ?`), params.push(query.from);
-    if (query.to !== undefined) clauses.push(`${field} < ?`), params.push(query.to);
+    if (query.from !== undefined) {
+      clauses.push(`${field} >= ?`);
+      params.push(query.from);
+    }
+    if (query.to !== undefined) {
+      clauses.push(`${field} < ?`);
+      params.push(query.to);
+    }
+    if (query.after) {
+      if (!query.tiebreak) throw new Error('a cursor (after) needs a tiebreak field');
+      const beyond = query.order === 'desc' ? '<' : '>';
+      // The leading range lets the index on the field bound the scan.
+      clauses.push(`${field} ${beyond}= ? AND (${field} ${beyond} ? OR ${path(query.tiebreak)} ${beyond} ?)`);
+      params.push(query.after.value, query.after.value, query.after.tiebreak);
+    }
     for (const [name, value] of Object.entries(query.where ?? {})) {
       this.index(collection, name);
       clauses.push(`${path(name)} = ?`);

@@ -9,6 +9,7 @@ import type { Batch, Bus, BusHeaders, BusRecord, OutgoingRecord, PartitionLag, S
 import { DEFAULT_PARTITIONS } from '../../ports/bus.ts';
 import { SubscriptionAwareAssigner } from './assigner.ts';
 import { BatchChannel } from './channel.ts';
+import { TopicHygiene } from './topic-hygiene.ts';
 
 export interface KafkaBusOptions {
   readonly brokers: readonly string[];
@@ -18,6 +19,7 @@ export interface KafkaBusOptions {
   readonly logger: Logger;
   /** Retention of topics this bus creates, unless a TopicSpec says otherwise. */
   readonly retentionMs?: number;
+  readonly retentionBytes?: number;
 }
 
 /** Offsets that a rebalance took away from this member: its records go to the new owner, nothing is lost. */
@@ -26,11 +28,18 @@ const HEARTBEAT_MS = 1000;
 const ROUTINE_PROTOCOL_ANSWERS = /group is rebalancing|coordinator is loading|coordinator is not available|not the correct coordinator/i;
 /** Creating topics and joining groups on a broker that is starting or briefly away: about a minute of tries. */
 const STARTUP_RETRY = { retries: 10, minDelayMs: 250, maxDelayMs: 8000 };
+/** How often the clients' topic targets are checked against the broker (see topic-hygiene.ts). */
+const HYGIENE_EVERY_MS = 10_000;
 
 function decodeHeaders(headers: IHeaders | undefined): BusHeaders {
   const decoded: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers ?? {})) if (value !== undefined) decoded[name] = String(Array.isArray(value) ? value[0] : value);
   return decoded;
+}
+
+function isUnknownTopic(error: unknown): boolean {
+  const seen = error as { type?: string; originalError?: { type?: string }; errors?: { type?: string }[] } | undefined;
+  return [seen?.type, seen?.originalError?.type, ...(seen?.errors ?? []).map((e) => e.type)].includes('UNKNOWN_TOPIC_OR_PARTITION');
 }
 
 export class KafkaBus implements Bus {
@@ -43,6 +52,8 @@ export class KafkaBus implements Bus {
   private readonly topics = new Map<string, Promise<void>>();
   private readonly consumers = new Set<Consumer>();
   private connected: Promise<void> | undefined;
+  private readonly hygiene: TopicHygiene;
+  private readonly sweeper: NodeJS.Timeout;
 
   constructor(options: KafkaBusOptions) {
     this.options = options;
@@ -55,16 +66,21 @@ export class KafkaBus implements Bus {
       connectionTimeout: 3000,
       retry: { initialRetryTime: 250, maxRetryTime: 5000, retries: 12 },
       logLevel: logLevel.WARN,
-      logCreator: () => ({ namespace, level, log: entry }) => {
-        const { message, ...extra } = entry;
-        // kafkajs logs every answer of a group in rebalance, or of a coordinator still loading, as an
-        // error; both are routine (a step's consumer joining or leaving) and kafkajs retries them.
-        const routine = ROUTINE_PROTOCOL_ANSWERS.test(String(extra.error ?? ''));
-        if (routine) log.debug({ namespace, ...extra }, message);
-        else (level <= logLevel.ERROR ? log.error.bind(log) : log.warn.bind(log))({ namespace, ...extra }, message);
-      },
+      logCreator:
+        () =>
+        ({ namespace, level, log: entry }) => {
+          const { message, ...extra } = entry;
+          // kafkajs logs every answer of a group in rebalance, or of a coordinator still loading, as an
+          // error; both are routine (a step's consumer joining or leaving) and kafkajs retries them.
+          const routine = ROUTINE_PROTOCOL_ANSWERS.test(String(extra.error ?? ''));
+          if (routine) log.debug({ namespace, ...extra }, message);
+          else (level <= logLevel.ERROR ? log.error.bind(log) : log.warn.bind(log))({ namespace, ...extra }, message);
+        },
     };
     this.kafka = new Kafka(config);
+    this.hygiene = new TopicHygiene(this.kafka);
+    this.sweeper = setInterval(() => void this.sweepDeletedTopics(), HYGIENE_EVERY_MS);
+    this.sweeper.unref();
     // At-least-once with order kept (one request in flight): a retried send may repeat records, which the
     // consumers absorb (upsert by key). kafkajs' idempotent mode would need unbounded retries instead.
     this.producer = this.kafka.producer({ maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
@@ -85,29 +101,70 @@ export class KafkaBus implements Bus {
   async ensureTopic(topic: string, spec: TopicSpec = {}): Promise<void> {
     let created = this.topics.get(topic);
     if (!created) {
-      const retention = spec.retentionMs ?? this.options.retentionMs;
-      created = withRetry(
-        async () => {
-          await this.connect();
-          await this.admin.createTopics({
-            waitForLeaders: true,
-            topics: [{ topic, numPartitions: spec.partitions ?? DEFAULT_PARTITIONS, configEntries: retention ? [{ name: 'retention.ms', value: String(retention) }] : [] }],
-          });
-          // Metadata reaches every client a moment after the leaders exist.
-          await this.admin.fetchTopicMetadata({ topics: [topic] });
-        },
-        STARTUP_RETRY,
-      ).then(() => undefined);
+      const retentionMs = spec.retentionMs ?? this.options.retentionMs;
+      const retentionBytes = spec.retentionBytes ?? this.options.retentionBytes;
+      const configEntries = [
+        ...(retentionMs ? [{ name: 'retention.ms', value: String(retentionMs) }] : []),
+        ...(retentionBytes ? [{ name: 'retention.bytes', value: String(retentionBytes) }] : []),
+      ];
+      created = withRetry(async () => {
+        await this.connect();
+        // A target another process deleted would fail the admin's metadata refresh: forget those first.
+        await this.sweepDeletedTopics();
+        await this.admin.createTopics({
+          waitForLeaders: true,
+          topics: [{ topic, numPartitions: spec.partitions ?? DEFAULT_PARTITIONS, configEntries }],
+        });
+        // Metadata reaches every client a moment after the leaders exist.
+        await this.admin.fetchTopicMetadata({ topics: [topic] });
+      }, STARTUP_RETRY).then(() => undefined);
       this.topics.set(topic, created);
       created.catch(() => this.topics.delete(topic));
     }
     return created;
   }
 
+  async deleteTopic(topic: string): Promise<void> {
+    await this.connect();
+    this.topics.delete(topic);
+    try {
+      // kafkajs retries a delete of an unknown topic for half a minute: ask first.
+      if ((await this.admin.listTopics()).includes(topic)) await this.admin.deleteTopics({ topics: [topic], timeout: 10_000 });
+    } catch (error) {
+      if (!isUnknownTopic(error)) throw error;
+    } finally {
+      this.hygiene.forget([topic]);
+    }
+  }
+
+  /** Drops topics another process deleted from this bus's clients, before their refreshes start failing. */
+  private async sweepDeletedTopics(): Promise<void> {
+    if (!this.connected) return;
+    try {
+      const gone = this.hygiene.keepOnly(new Set(await this.admin.listTopics()));
+      if (gone.length) this.options.logger.debug({ topics: gone }, 'forgot deleted topics');
+    } catch {
+      // The broker is away; the next sweep tries again.
+    }
+  }
+
+  async listTopics(): Promise<string[]> {
+    await this.connect();
+    return (await this.admin.listTopics()).filter((topic) => !topic.startsWith('__')).sort();
+  }
+
   async publish(topic: string, records: readonly OutgoingRecord[]): Promise<void> {
     if (!records.length) return;
     await this.ensureTopic(topic);
-    await this.producer.send({ topic, acks: -1, messages: records.map((r) => ({ key: r.key, value: r.value, headers: { ...r.headers } })) });
+    const send = () => this.producer.send({ topic, acks: -1, messages: records.map((r) => ({ key: r.key, value: r.value, headers: { ...r.headers } })) });
+    try {
+      await send();
+    } catch (error) {
+      if (!isUnknownTopic(error)) throw error;
+      // Another process deleted a topic this producer once wrote to: forget it and try again.
+      await this.sweepDeletedTopics();
+      await send();
+    }
   }
 
   subscribe(options: SubscribeOptions): Subscription {
@@ -125,7 +182,8 @@ export class KafkaBus implements Bus {
     this.consumers.add(consumer);
     // kafkajs restarts a crashed consumer by itself; when it gives up, the reader must hear of it.
     consumer.on(consumer.events.CRASH, ({ payload }) => {
-      if (!payload.restart) channel.fail(new RetriableError(`consumer of ${options.topics.join(',')} in ${options.group} stopped: ${payload.error.message}`, { cause: payload.error }));
+      if (!payload.restart)
+        channel.fail(new RetriableError(`consumer of ${options.topics.join(',')} in ${options.group} stopped: ${payload.error.message}`, { cause: payload.error }));
     });
     const maxBatch = options.maxBatchSize ?? 500;
     const log = this.options.logger;
@@ -204,7 +262,16 @@ export class KafkaBus implements Bus {
 
   async lag(group: string, topic: string): Promise<PartitionLag[]> {
     await this.connect();
-    const [ends, committed] = await Promise.all([this.admin.fetchTopicOffsets(topic), this.admin.fetchOffsets({ groupId: group, topics: [topic] })]);
+    let ends: Awaited<ReturnType<Admin['fetchTopicOffsets']>>;
+    let committed: Awaited<ReturnType<Admin['fetchOffsets']>>;
+    try {
+      [ends, committed] = await Promise.all([this.admin.fetchTopicOffsets(topic), this.admin.fetchOffsets({ groupId: group, topics: [topic] })]);
+    } catch (error) {
+      if (!isUnknownTopic(error)) throw error;
+      // A deleted topic has no partitions; asking put it back among the admin's targets, so forget it again.
+      this.hygiene.forget([topic]);
+      return [];
+    }
     const byPartition = new Map(committed[0]?.partitions.map((p) => [p.partition, Number(p.offset)]) ?? []);
     return ends
       .map((end) => {
@@ -217,19 +284,20 @@ export class KafkaBus implements Bus {
       .sort((a, b) => a.partition - b.partition);
   }
 
-  /** Fails within 3 s while no broker answers, so /readyz turns red promptly. */
+  /** Fails within 1.5 s while no broker answers, so /readyz turns red promptly and says why. */
   async ping(): Promise<void> {
     const probe = this.connect().then(() => this.admin.describeCluster());
     probe.catch(() => undefined);
     await Promise.race([
       probe,
-      sleep(3000).then(() => {
-        throw new Error(`no answer from Kafka at ${this.options.brokers.join(',')} within 3 s`);
+      sleep(1500).then(() => {
+        throw new Error(`no answer from Kafka at ${this.options.brokers.join(',')} within 1.5 s`);
       }),
     ]);
   }
 
   async close(): Promise<void> {
+    clearInterval(this.sweeper);
     await Promise.all([...this.consumers].map((c) => c.disconnect().catch(() => undefined)));
     await Promise.all([this.producer.disconnect(), this.admin.disconnect()]).catch(() => undefined);
   }

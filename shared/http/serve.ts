@@ -1,4 +1,4 @@
-// Serves a Hono app on 0.0.0.0:$PORT (one port for traffic, probes and metrics) and closes it cleanly.
+// Serves a Hono app on $HOST:$PORT (one port for traffic, probes and metrics) and closes it cleanly.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
@@ -12,7 +12,7 @@ export interface ServedApp {
   close(): Promise<void>;
 }
 
-export function serveApp(app: Hono, port: number, host = '0.0.0.0'): Promise<ServedApp> {
+export function serveApp(app: { fetch: Hono['fetch'] }, port: number, host: string): Promise<ServedApp> {
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, port, hostname: host }, (info: AddressInfo) => {
       server.off('error', reject);

@@ -1,20 +1,26 @@
 // Renders a workflow's steps as progress bars on a terminal, or as plain lines when output is not a TTY.
-import type { Step, Workflow } from '../../functions/orchestrator/plan.ts';
-import { candleInterval, parseTimeRange } from '../contracts/workflow.ts';
-import { isKlineInterval, openTimesBetween } from '../binance/intervals.ts';
+import { openTimesBetween } from '../../shared/binance/intervals.ts';
+import { formatDataType } from '../../shared/contracts/data-type.ts';
+import { TARGETS } from '../../shared/contracts/names.ts';
+import type { Step, Workflow } from '../../shared/contracts/workflow.ts';
 
 const WIDTH = 28;
 
 /** What a step should reach: candles in the range for a candle loader, the loader's count for its persister. */
 function expectedRecords(step: Step, workflow: Workflow): number | undefined {
-  if (step.target === 'arango-connector') {
+  if (step.target === TARGETS.persister) {
     const loader = workflow.steps.find((s) => s.queue_id === step.queue_id && s.target !== step.target);
     return loader?.status === 'succeeded' ? loader.records_written : undefined;
   }
-  const interval = candleInterval(step.type);
-  if (!interval || !isKlineInterval(interval)) return undefined;
-  const range = parseTimeRange(workflow.request.time_range);
-  return openTimesBetween(range.from, Math.min(range.to, Date.now()), interval).length;
+  if (step.type.kind !== 'candles') return undefined;
+  const range = workflow.request.time_range;
+  return openTimesBetween(range.from, Math.min(range.to, Date.now()), step.type.interval).length;
+}
+
+function state(step: Step): string {
+  if (step.status === 'failed') return `failed: ${step.message}`;
+  if (step.status === 'running' && step.retry?.next_at) return `retrying (attempt ${step.retry.attempt} failed: ${step.retry.error})`;
+  return step.status;
 }
 
 export function stepLine(step: Step, workflow: Workflow): string {
@@ -23,17 +29,22 @@ export function stepLine(step: Step, workflow: Workflow): string {
   const fraction = done ? 1 : expected ? Math.min(1, step.records_written / expected) : 0;
   const filled = Math.round(fraction * WIDTH);
   const bar = expected || done ? '█'.repeat(filled) + '░'.repeat(WIDTH - filled) : '▒'.repeat(WIDTH);
-  const label = `${step.symbol.padEnd(9)} ${step.type.padEnd(15)} ${step.target.padEnd(16)}`;
+  const label = `${step.symbol.padEnd(9)} ${formatDataType(step.type).padEnd(15)} ${step.target.padEnd(16)}`;
   const count = `${step.records_written.toLocaleString('en-US')}${expected && !done ? `/${expected.toLocaleString('en-US')}` : ''}`;
-  return `${label} ${bar} ${count.padStart(15)}  ${step.status}${step.status === 'failed' ? `: ${step.message}` : ''}`;
+  return `${label} ${bar} ${count.padStart(15)}  ${state(step)}`;
+}
+
+export interface Output {
+  readonly isTTY?: boolean;
+  write(text: string): unknown;
 }
 
 export class ProgressView {
-  private readonly out: NodeJS.WriteStream;
+  private readonly out: Output;
   private drawnLines = 0;
-  private lastPlain = new Map<string, string>();
+  private readonly lastPlain = new Map<string, string>();
 
-  constructor(out: NodeJS.WriteStream = process.stdout) {
+  constructor(out: Output = process.stdout) {
     this.out = out;
   }
 
@@ -45,9 +56,9 @@ export class ProgressView {
       this.drawnLines = lines.length;
       return;
     }
-    // Without a terminal, print a step only when its status changes.
+    // Without a terminal, print a step only when its state changes.
     for (const step of workflow.steps) {
-      const key = `${step.status}`;
+      const key = state(step);
       if (this.lastPlain.get(step.id) === key) continue;
       this.lastPlain.set(step.id, key);
       this.out.write(`${stepLine(step, workflow)}\n`);

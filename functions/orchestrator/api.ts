@@ -1,0 +1,120 @@
+// The orchestrator's routes as OpenAPI definitions: the zod schemas that validate each request are the
+// ones the document at /openapi.json is generated from, and responses are declared with them too.
+import { createRoute } from '@hono/zod-openapi';
+import { z } from 'zod';
+import { stepSchema, workflowRequestSchema, workflowSchema } from '../../shared/contracts/workflow.ts';
+import { storedCandleSchema, storedTradeSchema } from '../../shared/contracts/stored.ts';
+import { KLINE_INTERVALS } from '../../shared/binance/intervals.ts';
+import { candlesQuerySchema, listQuerySchema, tradesQuerySchema } from './queries.ts';
+
+export const errorSchema = z.object({ error: z.string(), field: z.string().optional().describe('the request field at fault, e.g. symbols[1]') }).meta({ id: 'Error' });
+
+const lagSchema = z.object({ partition: z.number().int(), end_offset: z.number().int(), committed_offset: z.number().int(), lag: z.number().int() });
+export const stepViewSchema = stepSchema
+  .extend({
+    lag: z.number().int().nonnegative().optional().describe("records of the step's topic its consumer group has not committed yet"),
+    lag_partitions: z.array(lagSchema).optional(),
+  })
+  .meta({ id: 'Step' });
+export const workflowViewSchema = workflowSchema.extend({ steps: z.array(stepViewSchema) }).meta({ id: 'Workflow' });
+export const workflowRequestBody = workflowRequestSchema.meta({
+  id: 'WorkflowRequest',
+  example: { symbols: ['BTCUSDT', 'ETHUSDT'], types: ['api_candles_5m', 'api_trades'], time_range: '2024-08-01:2024-08-02' },
+});
+
+const page = {
+  next: z.string().nullable().describe('the next page, or null when this one reaches the end of the range'),
+  partial: z.boolean().describe('more records exist beyond this page'),
+};
+export const candlePageSchema = z
+  .object({
+    symbol: z.string(),
+    interval: z.enum(KLINE_INTERVALS),
+    from: z.number().int(),
+    to: z.number().int(),
+    count: z.number().int(),
+    candles: z.array(storedCandleSchema),
+    ...page,
+  })
+  .meta({ id: 'CandlePage' });
+export const tradePageSchema = z
+  .object({ symbol: z.string(), from: z.number().int(), to: z.number().int(), count: z.number().int(), trades: z.array(storedTradeSchema), ...page })
+  .meta({ id: 'TradePage' });
+
+const json = <S extends z.ZodType>(schema: S, description: string) => ({ description, content: { 'application/json': { schema } } });
+const idParams = z.object({ id: z.string().meta({ param: { name: 'id', in: 'path' }, example: 'wf-20240801-a1b2c3' }) });
+const invalid = json(errorSchema, 'a field is invalid; `field` names it');
+const notFound = json(errorSchema, 'no such workflow');
+
+export const createWorkflowRoute = createRoute({
+  method: 'post',
+  path: '/workflows',
+  summary: 'Start a workflow',
+  request: { body: { required: true, content: { 'application/json': { schema: workflowRequestBody } } } },
+  responses: {
+    202: json(z.object({ id: z.string(), status: z.enum(['pending', 'running']) }).meta({ id: 'Accepted' }), 'accepted; follow it at /workflows/{id} or /ws?workflow={id}'),
+    400: invalid,
+    413: json(errorSchema, 'body too large'),
+    415: json(errorSchema, 'the body is not application/json'),
+  },
+});
+
+export const listSchema = z.object({ workflows: z.array(workflowSchema.meta({ id: 'WorkflowSummary' })) });
+
+export const listWorkflowsRoute = createRoute({
+  method: 'get',
+  path: '/workflows',
+  summary: 'List workflows, newest first',
+  request: { query: listQuerySchema },
+  responses: { 200: json(listSchema, 'workflows'), 400: invalid },
+});
+
+export const getWorkflowRoute = createRoute({
+  method: 'get',
+  path: '/workflows/{id}',
+  summary: 'One workflow with its steps, their retries and consumer lag',
+  request: { params: idParams },
+  responses: { 200: json(workflowViewSchema, 'the workflow'), 404: notFound },
+});
+
+export const cancelWorkflowRoute = createRoute({
+  method: 'post',
+  path: '/workflows/{id}/cancel',
+  summary: 'Cancel a workflow: running steps are stopped',
+  request: { params: idParams },
+  responses: { 200: json(workflowSchema.meta({ id: 'WorkflowSummary' }), 'cancelled'), 404: notFound, 409: json(errorSchema, 'already ended') },
+});
+
+export const candlesRoute = createRoute({
+  method: 'get',
+  path: '/candles',
+  summary: 'Stored candles with indicators (rsi_14, vwap, volatility_30), a page at a time in open-time order',
+  request: { query: candlesQuerySchema },
+  responses: { 200: json(candlePageSchema, 'a page of candles'), 400: invalid },
+});
+
+export const tradesRoute = createRoute({
+  method: 'get',
+  path: '/trades',
+  summary: 'Stored aggregated trades, a page at a time in (time, agg_id) order',
+  request: { query: tradesQuerySchema },
+  responses: { 200: json(tradePageSchema, 'a page of trades'), 400: invalid },
+});
+
+export const socketRoute = createRoute({
+  method: 'get',
+  path: '/ws',
+  summary: 'WebSocket of workflow changes: ?workflow=<id> sends a snapshot, then only what changed',
+  description:
+    'Messages: {"type":"snapshot","workflow":Workflow} when following one workflow (and for each new workflow otherwise); ' +
+    '{"type":"change","workflow_id","status","reason","steps":[changed Step…],"event"?:QueueEvent} after every update. An unknown workflow is refused with 404.',
+  request: {
+    query: z.object({
+      workflow: z
+        .string()
+        .optional()
+        .meta({ param: { name: 'workflow', in: 'query' } }),
+    }),
+  },
+  responses: { 101: { description: 'switching protocols' }, 404: notFound, 426: json(errorSchema, 'not a WebSocket request') },
+});

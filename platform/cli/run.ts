@@ -1,0 +1,72 @@
+// `streamforge run`: start a workflow and show its progress until it ends. Without an orchestrator at
+// --url (default http://127.0.0.1:$PORT) it runs an embedded platform for the one workflow.
+import { z } from 'zod';
+import { loadConfig } from '../../shared/config.ts';
+import { TARGETS } from '../../shared/contracts/names.ts';
+import { workflowRequestSchema } from '../../shared/contracts/workflow.ts';
+import { listOption, parseOptions } from './args.ts';
+import { RefusedError, followWorkflow, startWorkflow } from './follow.ts';
+import { ProgressView } from './progress.ts';
+import { UsageError } from './usage.ts';
+
+const schema = z.object({
+  symbols: listOption('--symbols BTCUSDT,ETHUSDT'),
+  types: listOption('--types api_candles_5m,api_trades'),
+  range: z.string({ error: 'is required, e.g. --range 2024-08-01:2024-08-02 (UTC, half-open)' }),
+  url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://127.0.0.1:8080' }).optional(),
+});
+
+const FLAG_OF: Record<string, string> = { symbols: '--symbols', types: '--types', time_range: '--range' };
+
+async function reachable(url: string): Promise<boolean> {
+  try {
+    return (await fetch(`${url}/livez`, { signal: AbortSignal.timeout(1500) })).ok;
+  } catch {
+    return false;
+  }
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const { values } = parseOptions(argv, { symbols: { type: 'string' }, types: { type: 'string' }, range: { type: 'string' }, url: { type: 'string' } }, schema);
+  const request = { symbols: values.symbols, types: values.types, time_range: values.range };
+  const checked = workflowRequestSchema.safeParse(request);
+  if (!checked.success) {
+    const issue = checked.error.issues[0]!;
+    const [field, index] = issue.path;
+    throw new UsageError(`${FLAG_OF[String(field)] ?? String(field)}${index === undefined ? '' : ` (item ${Number(index) + 1})`}: ${issue.message}`);
+  }
+  if (values.url && !(await reachable(values.url))) throw new UsageError(`--url: no orchestrator answers at ${values.url}`);
+  const config = loadConfig();
+  let url = values.url ?? `http://127.0.0.1:${config.port ?? 8080}`;
+  let embedded: { stop(): Promise<void> } | undefined;
+  if (!values.url && !(await reachable(url))) {
+    const [{ startLocalPlatform }, { silentLogger }] = await Promise.all([import('../local.ts'), import('../../shared/logger.ts')]);
+    const platform = await startLocalPlatform({ ...config, port: 0, exchange: { ...config.exchange, simPort: 0 } }, silentLogger);
+    embedded = platform;
+    url = platform.url;
+    console.log(`No orchestrator on port ${config.port ?? 8080}; running an embedded platform (data in ${config.dataDir}).`);
+  }
+  try {
+    const started = performance.now();
+    let id: string;
+    try {
+      id = await startWorkflow(url, request);
+    } catch (error) {
+      if (!(error instanceof RefusedError)) throw error;
+      console.error(`streamforge run: the orchestrator refused the workflow: ${error.message}`);
+      return 1;
+    }
+    const workflow = await followWorkflow(url, id, new ProgressView());
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    if (workflow.status === 'succeeded') {
+      const records = workflow.steps.filter((s) => s.target === TARGETS.persister).reduce((sum, s) => sum + s.records_written, 0);
+      const where = embedded ? `in ${config.dataDir}; \`npm start\` serves them at /candles and /trades` : `at ${url}/candles and ${url}/trades`;
+      console.log(`Workflow ${workflow.id} succeeded in ${seconds}s: ${records.toLocaleString('en-US')} records stored ${where}.`);
+      return 0;
+    }
+    console.error(`Workflow ${workflow.id} ${workflow.status}: ${workflow.reason ?? 'no reason given'}`);
+    return 1;
+  } finally {
+    await embedded?.stop();
+  }
+}

@@ -1,0 +1,21 @@
+// The CLI's usage text, and the error for a mistake in how it was called (one line, the usage, exit 2).
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export const USAGE = `Usage: streamforge <command> [options]
+
+Commands:
+  up                      run the whole platform locally (orchestrator on $PORT, default 8080)
+  run --symbols A,B --types api_candles_5m,api_trades --range 2024-08-01:2024-08-02 [--url URL]
+                          start a workflow and show live progress until it ends; without an
+                          orchestrator at --url (default http://127.0.0.1:$PORT) it runs one embedded
+  sim [--port N] [--seed S]
+                          serve the Binance-compatible exchange simulator alone
+  fn <name>               run one function alone, as in its container (see README: the function registry)
+  dummy check             produce, consume and commit on a scratch topic of the configured bus
+  dummy load [--topic T] [--rate N] [--size B] [--duration S]
+                          publish synthetic records at N/s of B bytes for S seconds
+
+Configuration comes from the environment: PORT, HOST, DATA_DIR, BINANCE_REST_URL, BUS, KAFKA_BROKERS,
+STORE, LOG_LEVEL, … (see README).`;

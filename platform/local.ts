@@ -1,0 +1,59 @@
+// The whole platform in one process: the simulator (unless a real exchange is configured), every step
+// function and the orchestrator from the registry, on the configured adapters, the API on one port.
+import type { Config } from '../shared/config.ts';
+import { instrumentLag } from '../shared/harness/lag-metrics.ts';
+import { healthRoutes } from '../shared/http/health.ts';
+import { serveApp } from '../shared/http/serve.ts';
+import type { Logger } from '../shared/logger.ts';
+import type { ExchangeSim } from '../functions/exchange-sim/index.ts';
+import type { WorkflowEngine } from '../functions/orchestrator/index.ts';
+import { createPorts, type PlatformPorts } from './ports.ts';
+import { FUNCTIONS, type FunctionContext, type StartedFunction, functionNamed } from './registry.ts';
+
+export interface LocalPlatform {
+  readonly url: string;
+  readonly restUrl: string;
+  readonly sim: ExchangeSim | undefined;
+  readonly ports: PlatformPorts;
+  readonly engine: WorkflowEngine;
+  stop(): Promise<void>;
+}
+
+/** Loopback unless HOST says otherwise: the local platform is for this machine. */
+export const LOCAL_HOST = '127.0.0.1';
+export const LOCAL_PORT = 8080;
+
+async function startSim(config: Config) {
+  const { startExchangeSim } = await import('../functions/exchange-sim/serve.ts');
+  return startExchangeSim({ port: config.exchange.simPort, host: config.host ?? LOCAL_HOST, seed: config.exchange.simSeed });
+}
+
+export async function startLocalPlatform(config: Config, logger: Logger): Promise<LocalPlatform> {
+  const ports = await createPorts(config, logger);
+  const sim = config.exchange.restUrl ? undefined : await startSim(config);
+  const restUrl = config.exchange.restUrl ?? sim!.url;
+  const context: FunctionContext = { config, ports, restUrl };
+  const steps: StartedFunction[] = [];
+  for (const spec of FUNCTIONS.filter((f) => f.scaling.kind === 'job')) steps.push(await spec.start(context));
+  const orchestrator = await functionNamed('orchestrator').start(context);
+  const app = orchestrator.app!;
+  app.route('/', healthRoutes(ports.registry, { bus: () => ports.bus.ping(), store: () => ports.store.ping() }));
+  instrumentLag(ports.registry, ports.bus, () => [...steps, orchestrator].flatMap((fn) => fn.subscriptions()));
+  const http = await serveApp(app, config.port ?? LOCAL_PORT, config.host ?? LOCAL_HOST);
+  const detach = orchestrator.attach?.(http);
+  return {
+    url: http.url,
+    restUrl,
+    sim: sim?.sim,
+    ports,
+    engine: orchestrator.engine!,
+    async stop() {
+      await detach?.();
+      await http.close();
+      await Promise.all(steps.map((fn) => fn.stop()));
+      await orchestrator.stop();
+      await sim?.close();
+      await ports.close();
+    },
+  };
+}

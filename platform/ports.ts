@@ -1,0 +1,60 @@
+// Builds the ports every function receives from the adapters the configuration names.
+import type { Registry } from 'prom-client';
+import { ArangoStore } from '../shared/adapters/arango/arango-store.ts';
+import { FsObjectStore } from '../shared/adapters/embedded/fs-object-store.ts';
+import { MemoryBus } from '../shared/adapters/embedded/memory-bus.ts';
+import { SqliteStore } from '../shared/adapters/embedded/sqlite-store.ts';
+import { KafkaBus } from '../shared/adapters/kafka/kafka-bus.ts';
+import type { BusConfig, Config, StoreConfig } from '../shared/config.ts';
+import type { Ports } from '../shared/harness/function.ts';
+import { Instrumentation } from '../shared/harness/instrumentation.ts';
+import { createRegistry, instrumentMetrics } from '../shared/harness/metrics.ts';
+import type { Logger } from '../shared/logger.ts';
+import type { Bus } from '../shared/ports/bus.ts';
+import type { Store } from '../shared/ports/store.ts';
+
+export interface PlatformPorts extends Ports {
+  readonly registry: Registry;
+  close(): Promise<void>;
+}
+
+export function createBus(config: BusConfig, logger: Logger): Bus {
+  if (config.kind === 'embedded') return new MemoryBus({ retention: config.retention });
+  return new KafkaBus({
+    brokers: config.brokers,
+    clientId: config.clientId,
+    ssl: config.ssl,
+    ...(config.sasl ? { sasl: config.sasl } : {}),
+    ...(config.retention.ms ? { retentionMs: config.retention.ms } : {}),
+    ...(config.retention.bytes ? { retentionBytes: config.retention.bytes } : {}),
+    logger,
+  });
+}
+
+export async function createStore(config: StoreConfig): Promise<Store> {
+  if (config.kind === 'sqlite') return new SqliteStore(config.file);
+  return ArangoStore.connect({ url: config.url, database: config.database, username: config.username, password: config.password });
+}
+
+export async function createPorts(config: Config, logger: Logger): Promise<PlatformPorts> {
+  const bus = createBus(config.bus, logger);
+  const store = await createStore(config.store);
+  const objects = new FsObjectStore(config.objects.dir);
+  const instrumentation = new Instrumentation((error, event) => logger.error({ err: error, event }, 'an instrumentation listener failed; the step goes on'));
+  const registry = createRegistry();
+  const unsubscribe = instrumentMetrics(registry, instrumentation);
+  return {
+    bus,
+    store,
+    objects,
+    logger,
+    instrumentation,
+    registry,
+    async close() {
+      unsubscribe();
+      await bus.close();
+      await store.close();
+      await objects.close();
+    },
+  };
+}

@@ -1,0 +1,181 @@
+// The function registry: every function of the platform, once. The CLI (`up`, `fn`), the benchmarks,
+// the bundles and the generated keda/ and knative/ manifests all read this table. Adding a function
+// means one folder under functions/ and one entry here. Entries import their function only when started.
+import type { Hono } from 'hono';
+import type { Config } from '../shared/config.ts';
+import { controlTopicFor } from '../shared/contracts/control.ts';
+import { eventsTopic } from '../shared/contracts/events.ts';
+import { GROUPS, TARGETS, type Target, commandGroupFor } from '../shared/contracts/names.ts';
+import { ConfigError } from '../shared/config.ts';
+import { DEAD_LETTER_TOPIC } from '../shared/harness/dead-letter.ts';
+import { type FunctionDefinition, startFunction } from '../shared/harness/function.ts';
+import type { Consumed } from '../shared/harness/lag-metrics.ts';
+import type { ServedApp } from '../shared/http/serve.ts';
+import type { WorkflowEngine } from '../functions/orchestrator/index.ts';
+import { UsageError } from './cli/usage.ts';
+import type { PlatformPorts } from './ports.ts';
+
+export interface Resources {
+  readonly requests: { readonly cpu: string; readonly memory: string };
+  readonly limits: { readonly cpu: string; readonly memory: string };
+}
+
+/** How the function scales in a cluster: a KEDA ScaledJob on its command topic, a Knative Service, or neither. */
+export type Scaling =
+  | { readonly kind: 'job'; readonly maxReplicas: number; readonly lagThreshold: number }
+  | { readonly kind: 'service'; readonly minScale: number; readonly maxScale: number; readonly concurrency: number }
+  | { readonly kind: 'none' };
+
+export interface FunctionContext {
+  readonly config: Config;
+  readonly ports: PlatformPorts;
+  /** The Binance-compatible exchange: BINANCE_REST_URL, or the simulator the platform started. */
+  readonly restUrl: string | undefined;
+}
+
+export interface StartedFunction {
+  /** Routes of an HTTP function, served with the health routes on its port. */
+  // biome-ignore lint/suspicious/noExplicitAny: apps differ in their Env and schema types; only fetch and route are used.
+  readonly app?: Hono<any, any, any>;
+  /** Anything that needs the running server itself (the orchestrator's WebSocket). */
+  attach?(http: ServedApp): () => Promise<void>;
+  readonly engine?: WorkflowEngine;
+  /** The (group, topic) pairs it reads now, for the lag gauge. */
+  subscriptions(): readonly Consumed[];
+  stop(): Promise<void>;
+}
+
+export interface FunctionSpec {
+  /** Folder under functions/, CLI and bundle name. */
+  readonly name: string;
+  readonly summary: string;
+  /** Wire name of a step function: the target of its commands. */
+  readonly target?: Target;
+  /** Consumer groups it reads in, and the topics it reads and writes (`<queue_id>-data` stands for every step's data topic). */
+  readonly groups: readonly string[];
+  readonly reads: readonly string[];
+  readonly writes: readonly string[];
+  /** Its port when it runs alone on a machine ($PORT overrides; a container always gets $PORT). */
+  readonly port: number;
+  readonly resources: Resources;
+  readonly scaling: Scaling;
+  start(context: FunctionContext): Promise<StartedFunction>;
+}
+
+const DATA_TOPICS = '<queue_id>-data';
+/** Partitions of each command topic: no more instances of a step function can share its commands. */
+export const COMMAND_PARTITIONS = 3;
+
+function requireRestUrl(restUrl: string | undefined): string {
+  if (!restUrl) throw new ConfigError('Invalid configuration: the loader needs BINANCE_REST_URL (https://api.binance.com, or the URL `streamforge sim` prints)');
+  return restUrl;
+}
+
+/** A step function runs in the harness: commands from its topic, one step per command. */
+function stepFunction(definition: FunctionDefinition, { config, ports }: FunctionContext): StartedFunction {
+  const running = startFunction(definition, ports, { heartbeatMs: config.heartbeatMs });
+  return { subscriptions: () => running.subscriptions(), stop: () => running.stop() };
+}
+
+const small: Resources = { requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } };
+
+export const FUNCTIONS: readonly FunctionSpec[] = [
+  {
+    name: 'orchestrator',
+    summary: 'HTTP API and workflow engine: plans steps, sends commands, follows queue-events',
+    groups: [GROUPS.orchestrator],
+    reads: [eventsTopic.name],
+    writes: [controlTopicFor(TARGETS.loader).name, controlTopicFor(TARGETS.persister).name, DATA_TOPICS],
+    port: 8080,
+    resources: small,
+    // One engine serializes a workflow's updates, so one replica; it may sleep when idle.
+    scaling: { kind: 'service', minScale: 0, maxScale: 1, concurrency: 100 },
+    async start({ config, ports, restUrl }) {
+      const { createOrchestrator, attachWorkflowSocket } = await import('../functions/orchestrator/index.ts');
+      const orchestrator = createOrchestrator(ports, {
+        image: (target) => `${config.images.registry}/${target}:${config.images.tag}`,
+        restUrl,
+        maxWorkflowSize: config.workflow.maxSize,
+        startTimeoutMs: config.workflow.startTimeoutMs,
+        silenceTimeoutMs: config.workflow.silenceTimeoutMs,
+        dataTopicGraceMs: config.workflow.dataTopicGraceMs,
+      });
+      await orchestrator.engine.start();
+      return {
+        app: orchestrator.app,
+        engine: orchestrator.engine,
+        attach: (http) => attachWorkflowSocket(http.server, orchestrator.engine),
+        subscriptions: () => [{ group: GROUPS.orchestrator, topic: eventsTopic.name }],
+        stop: () => orchestrator.engine.stop(),
+      };
+    },
+  },
+  {
+    name: 'loader',
+    summary: "historical klines and aggregated trades from Binance REST into a step's data topic",
+    target: TARGETS.loader,
+    groups: [commandGroupFor(TARGETS.loader)],
+    reads: [controlTopicFor(TARGETS.loader).name],
+    writes: [DATA_TOPICS, eventsTopic.name, DEAD_LETTER_TOPIC],
+    port: 8090,
+    resources: small,
+    scaling: { kind: 'job', maxReplicas: COMMAND_PARTITIONS, lagThreshold: 1 },
+    async start(context) {
+      const { createLoader } = await import('../functions/loader/index.ts');
+      return stepFunction(createLoader({ restUrl: requireRestUrl(context.restUrl) }), context);
+    },
+  },
+  {
+    name: 'persister',
+    summary: "a step's data topic into the store with indicators, bad records to the dead-letter topic",
+    target: TARGETS.persister,
+    groups: [commandGroupFor(TARGETS.persister), GROUPS.persister],
+    reads: [controlTopicFor(TARGETS.persister).name, DATA_TOPICS],
+    writes: [eventsTopic.name, DEAD_LETTER_TOPIC],
+    port: 8091,
+    resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '1', memory: '768Mi' } },
+    scaling: { kind: 'job', maxReplicas: COMMAND_PARTITIONS, lagThreshold: 1 },
+    async start(context) {
+      const { createPersister } = await import('../functions/persister/index.ts');
+      return stepFunction(createPersister(), context);
+    },
+  },
+  {
+    name: 'exchange-sim',
+    summary: 'Binance-compatible REST exchange with deterministic synthetic markets, for offline runs and fault injection',
+    groups: [],
+    reads: [],
+    writes: [],
+    port: 8081,
+    resources: small,
+    scaling: { kind: 'none' },
+    async start({ config }) {
+      const { createExchangeSim } = await import('../functions/exchange-sim/index.ts');
+      const sim = createExchangeSim({ seed: config.exchange.simSeed });
+      return { app: sim.app, subscriptions: () => [], stop: async () => undefined };
+    },
+  },
+  {
+    name: 'dummy',
+    summary: 'connectivity check: produces, consumes and commits on a scratch topic, then serves its health',
+    groups: [GROUPS.dummy],
+    reads: ['dummy-scratch'],
+    writes: ['dummy-scratch'],
+    port: 8092,
+    resources: small,
+    scaling: { kind: 'none' },
+    async start({ ports }) {
+      const { checkBus } = await import('../functions/dummy/index.ts');
+      const result = await checkBus(ports.bus);
+      ports.logger.info(result, 'bus check');
+      if (!result.ok) throw new Error(result.message);
+      return { subscriptions: () => [], stop: async () => undefined };
+    },
+  },
+];
+
+export function functionNamed(name: string): FunctionSpec {
+  const spec = FUNCTIONS.find((f) => f.name === name);
+  if (!spec) throw new UsageError(`unknown function "${name}"; one of ${FUNCTIONS.map((f) => f.name).join(', ')}`);
+  return spec;
+}
