@@ -1,18 +1,9 @@
 // Cold start: from spawning a fresh `node` process to its /readyz answering 200.
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from './ports.ts';
 
 async function once(args: string[], env: Record<string, string>): Promise<number> {
   const [port, simPort] = [await freePort(), await freePort()];

@@ -3,6 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { benchColdStart } from './cold-start.ts';
 import { benchIngest } from './ingest.ts';
+import { benchMemory } from './memory.ts';
 import { platformBus, rawBrokerLimit, startBroker } from './kafka.ts';
 import type { Throughput } from '../functions/dummy/index.ts';
 
@@ -29,6 +30,18 @@ async function main() {
   log(`| ingest, end to end (embedded) | ${day.workload} | ${fmt(day.records)} records in ${fmt(day.seconds, 2)} s = **${fmt(day.recordsPerSecond)} records/s** |`);
   const week = await benchIngest(...WEEK);
   log(`| ingest, end to end (embedded) | ${week.workload} | ${fmt(week.records)} records in ${fmt(week.seconds, 2)} s = **${fmt(week.recordsPerSecond)} records/s** |`);
+
+  // V8 sizes its heap by the allocation rate and the machine's memory; capped, it collects sooner.
+  for (const [heap, nodeOptions, bound] of [
+    ['default heap', '', 900],
+    ['heap capped', '--max-old-space-size=256', 450],
+  ] as const) {
+    const memory = await benchMemory(20, 5000, nodeOptions);
+    log(
+      `| memory, one \`streamforge up\` process, ${heap}${nodeOptions ? ` (\`NODE_OPTIONS=${nodeOptions}\`)` : ''} | the one-day two-symbol workflow ${memory.runs} times in a row (${fmt(memory.records)} records), data topics deleted ${memory.graceMs / 1000} s after each ends | RSS ${fmt(memory.before.rssMb)} MB before, ${fmt(memory.halfwayRssMb)} MB after ${memory.runs / 2} runs, ${fmt(memory.afterRunsRssMb)} MB after ${memory.runs}: peak **${fmt(memory.peakRssMb)} MB** (bound ${bound} MB); bus topics ${memory.before.topics} before, **${memory.after.topics}** after |`,
+    );
+    if (memory.peakRssMb > bound) throw new Error(`memory run (${heap}): peak RSS ${memory.peakRssMb.toFixed(0)} MB is over its ${bound} MB bound`);
+  }
 
   const cold = await benchColdStart([new URL('../bin/streamforge.ts', import.meta.url).pathname, 'up']);
   log(

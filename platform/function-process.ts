@@ -2,7 +2,7 @@
 // configured adapters, with /livez, /readyz and /metrics on $PORT, draining on stop.
 import { Hono } from 'hono';
 import type { Config } from '../shared/config.ts';
-import { instrumentLag } from '../shared/harness/lag-metrics.ts';
+import { instrumentBus } from '../shared/harness/lag-metrics.ts';
 import { healthRoutes } from '../shared/http/health.ts';
 import { serveApp } from '../shared/http/serve.ts';
 import type { Logger } from '../shared/logger.ts';
@@ -11,11 +11,13 @@ import { functionNamed } from './registry.ts';
 
 export interface FunctionProcess {
   readonly url: string;
+  /** Since when the function has had nothing to do; undefined while busy or for functions that serve. */
+  idleSince(): number | undefined;
   stop(): Promise<void>;
 }
 
 /** Every interface unless HOST says otherwise: a container is reached from outside. */
-export const CONTAINER_HOST = '0.0.0.0';
+const CONTAINER_HOST = '0.0.0.0';
 
 export async function startFunctionProcess(name: string, config: Config, logger: Logger): Promise<FunctionProcess> {
   const spec = functionNamed(name);
@@ -23,11 +25,12 @@ export async function startFunctionProcess(name: string, config: Config, logger:
   const started = await spec.start({ config, ports, restUrl: config.exchange.restUrl });
   const app = started.app ?? new Hono();
   app.route('/', healthRoutes(ports.registry, { bus: () => ports.bus.ping(), store: () => ports.store.ping() }));
-  instrumentLag(ports.registry, ports.bus, () => started.subscriptions());
+  instrumentBus(ports.registry, ports.bus, () => started.subscriptions());
   const http = await serveApp(app, config.port ?? spec.port, config.host ?? CONTAINER_HOST);
   const detach = started.attach?.(http);
   return {
     url: http.url,
+    idleSince: () => started.idleSince?.(),
     async stop() {
       await detach?.();
       await http.close();

@@ -1,7 +1,7 @@
 // The whole platform in one process: the simulator (unless a real exchange is configured), every step
 // function and the orchestrator from the registry, on the configured adapters, the API on one port.
 import type { Config } from '../shared/config.ts';
-import { instrumentLag } from '../shared/harness/lag-metrics.ts';
+import { instrumentBus } from '../shared/harness/lag-metrics.ts';
 import { healthRoutes } from '../shared/http/health.ts';
 import { serveApp } from '../shared/http/serve.ts';
 import type { Logger } from '../shared/logger.ts';
@@ -20,8 +20,8 @@ export interface LocalPlatform {
 }
 
 /** Loopback unless HOST says otherwise: the local platform is for this machine. */
-export const LOCAL_HOST = '127.0.0.1';
-export const LOCAL_PORT = 8080;
+const LOCAL_HOST = '127.0.0.1';
+const LOCAL_PORT = 8080;
 
 async function startSim(config: Config) {
   const { startExchangeSim } = await import('../functions/exchange-sim/serve.ts');
@@ -34,11 +34,11 @@ export async function startLocalPlatform(config: Config, logger: Logger): Promis
   const restUrl = config.exchange.restUrl ?? sim!.url;
   const context: FunctionContext = { config, ports, restUrl };
   const steps: StartedFunction[] = [];
-  for (const spec of FUNCTIONS.filter((f) => f.scaling.kind === 'job')) steps.push(await spec.start(context));
+  for (const spec of FUNCTIONS.filter((f) => f.target)) steps.push(await spec.start(context));
   const orchestrator = await functionNamed('orchestrator').start(context);
   const app = orchestrator.app!;
   app.route('/', healthRoutes(ports.registry, { bus: () => ports.bus.ping(), store: () => ports.store.ping() }));
-  instrumentLag(ports.registry, ports.bus, () => [...steps, orchestrator].flatMap((fn) => fn.subscriptions()));
+  instrumentBus(ports.registry, ports.bus, () => [...steps, orchestrator].flatMap((fn) => fn.subscriptions()));
   const http = await serveApp(app, config.port ?? LOCAL_PORT, config.host ?? LOCAL_HOST);
   const detach = orchestrator.attach?.(http);
   return {

@@ -1,10 +1,7 @@
-// Builds the ports every function receives from the adapters the configuration names.
+// Builds the ports every function receives from the adapters the configuration names. Each adapter's
+// module (kafkajs, arangojs, node:sqlite) is loaded only when the configuration asks for it.
 import type { Registry } from 'prom-client';
-import { ArangoStore } from '../shared/adapters/arango/arango-store.ts';
 import { FsObjectStore } from '../shared/adapters/embedded/fs-object-store.ts';
-import { MemoryBus } from '../shared/adapters/embedded/memory-bus.ts';
-import { SqliteStore } from '../shared/adapters/embedded/sqlite-store.ts';
-import { KafkaBus } from '../shared/adapters/kafka/kafka-bus.ts';
 import type { BusConfig, Config, StoreConfig } from '../shared/config.ts';
 import type { Ports } from '../shared/harness/function.ts';
 import { Instrumentation } from '../shared/harness/instrumentation.ts';
@@ -18,8 +15,12 @@ export interface PlatformPorts extends Ports {
   close(): Promise<void>;
 }
 
-export function createBus(config: BusConfig, logger: Logger): Bus {
-  if (config.kind === 'embedded') return new MemoryBus({ retention: config.retention });
+export async function createBus(config: BusConfig, logger: Logger): Promise<Bus> {
+  if (config.kind === 'embedded') {
+    const { MemoryBus } = await import('../shared/adapters/embedded/memory-bus.ts');
+    return new MemoryBus({ retention: config.retention });
+  }
+  const { KafkaBus } = await import('../shared/adapters/kafka/kafka-bus.ts');
   return new KafkaBus({
     brokers: config.brokers,
     clientId: config.clientId,
@@ -31,13 +32,17 @@ export function createBus(config: BusConfig, logger: Logger): Bus {
   });
 }
 
-export async function createStore(config: StoreConfig): Promise<Store> {
-  if (config.kind === 'sqlite') return new SqliteStore(config.file);
+async function createStore(config: StoreConfig): Promise<Store> {
+  if (config.kind === 'sqlite') {
+    const { SqliteStore } = await import('../shared/adapters/embedded/sqlite-store.ts');
+    return new SqliteStore(config.file);
+  }
+  const { ArangoStore } = await import('../shared/adapters/arango/arango-store.ts');
   return ArangoStore.connect({ url: config.url, database: config.database, username: config.username, password: config.password });
 }
 
 export async function createPorts(config: Config, logger: Logger): Promise<PlatformPorts> {
-  const bus = createBus(config.bus, logger);
+  const bus = await createBus(config.bus, logger);
   const store = await createStore(config.store);
   const objects = new FsObjectStore(config.objects.dir);
   const instrumentation = new Instrumentation((error, event) => logger.error({ err: error, event }, 'an instrumentation listener failed; the step goes on'));

@@ -5,7 +5,7 @@ import type { Hono } from 'hono';
 import type { Config } from '../shared/config.ts';
 import { controlTopicFor } from '../shared/contracts/control.ts';
 import { eventsTopic } from '../shared/contracts/events.ts';
-import { GROUPS, TARGETS, type Target, commandGroupFor } from '../shared/contracts/names.ts';
+import { DUMMY_SCRATCH_TOPIC, GROUPS, TARGETS, type Target, commandGroupFor } from '../shared/contracts/names.ts';
 import { ConfigError } from '../shared/config.ts';
 import { DEAD_LETTER_TOPIC } from '../shared/harness/dead-letter.ts';
 import { type FunctionDefinition, startFunction } from '../shared/harness/function.ts';
@@ -20,9 +20,14 @@ export interface Resources {
   readonly limits: { readonly cpu: string; readonly memory: string };
 }
 
-/** How the function scales in a cluster: a KEDA ScaledJob on its command topic, a Knative Service, or neither. */
+/**
+ * How the function scales in a cluster: a batch function is a KEDA ScaledJob on its command topic (a Job
+ * per waiting command, whose pod exits once idle); a long-running data consumer a Deployment under a KEDA
+ * ScaledObject resting at zero; an HTTP function a Knative Service; `none` is not deployed.
+ */
 export type Scaling =
-  | { readonly kind: 'job'; readonly maxReplicas: number; readonly lagThreshold: number }
+  | { readonly kind: 'job'; readonly maxReplicas: number; readonly lagThreshold: number; readonly pollingIntervalSeconds: number; readonly exitWhenIdleMs: number }
+  | { readonly kind: 'consumer'; readonly maxReplicas: number; readonly lagThreshold: number; readonly pollingIntervalSeconds: number; readonly cooldownSeconds: number }
   | { readonly kind: 'service'; readonly minScale: number; readonly maxScale: number; readonly concurrency: number }
   | { readonly kind: 'none' };
 
@@ -42,6 +47,8 @@ export interface StartedFunction {
   readonly engine?: WorkflowEngine;
   /** The (group, topic) pairs it reads now, for the lag gauge. */
   subscriptions(): readonly Consumed[];
+  /** For a step function: since when it has had nothing to do (undefined while busy). */
+  idleSince?(): number | undefined;
   stop(): Promise<void>;
 }
 
@@ -74,7 +81,7 @@ function requireRestUrl(restUrl: string | undefined): string {
 /** A step function runs in the harness: commands from its topic, one step per command. */
 function stepFunction(definition: FunctionDefinition, { config, ports }: FunctionContext): StartedFunction {
   const running = startFunction(definition, ports, { heartbeatMs: config.heartbeatMs });
-  return { subscriptions: () => running.subscriptions(), stop: () => running.stop() };
+  return { subscriptions: () => running.subscriptions(), idleSince: () => running.idleSince(), stop: () => running.stop() };
 }
 
 const small: Resources = { requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } };
@@ -119,7 +126,7 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     writes: [DATA_TOPICS, eventsTopic.name, DEAD_LETTER_TOPIC],
     port: 8090,
     resources: small,
-    scaling: { kind: 'job', maxReplicas: COMMAND_PARTITIONS, lagThreshold: 1 },
+    scaling: { kind: 'job', maxReplicas: COMMAND_PARTITIONS, lagThreshold: 1, pollingIntervalSeconds: 10, exitWhenIdleMs: 15_000 },
     async start(context) {
       const { createLoader } = await import('../functions/loader/index.ts');
       return stepFunction(createLoader({ restUrl: requireRestUrl(context.restUrl) }), context);
@@ -134,7 +141,8 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     writes: [eventsTopic.name, DEAD_LETTER_TOPIC],
     port: 8091,
     resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '1', memory: '768Mi' } },
-    scaling: { kind: 'job', maxReplicas: COMMAND_PARTITIONS, lagThreshold: 1 },
+    // It streams a data topic for as long as the loader writes it: a consumer that stays warm between steps.
+    scaling: { kind: 'consumer', maxReplicas: COMMAND_PARTITIONS, lagThreshold: 1, pollingIntervalSeconds: 10, cooldownSeconds: 60 },
     async start(context) {
       const { createPersister } = await import('../functions/persister/index.ts');
       return stepFunction(createPersister(), context);
@@ -159,8 +167,8 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     name: 'dummy',
     summary: 'connectivity check: produces, consumes and commits on a scratch topic, then serves its health',
     groups: [GROUPS.dummy],
-    reads: ['dummy-scratch'],
-    writes: ['dummy-scratch'],
+    reads: [DUMMY_SCRATCH_TOPIC],
+    writes: [DUMMY_SCRATCH_TOPIC],
     port: 8092,
     resources: small,
     scaling: { kind: 'none' },

@@ -70,6 +70,10 @@ const commonEnv = z.object({
   HEARTBEAT_MS: positiveMs.default(5_000),
   /** Data topics of an ended workflow are deleted this long after it ended. */
   DATA_TOPIC_GRACE_MS: nonNegativeMs.default(600_000),
+  /** A step function run as a Job's pod exits (0) after this long with nothing to do; unset, it stays. */
+  EXIT_WHEN_IDLE_MS: positiveMs.optional(),
+  /** How long a container drains on SIGTERM before it gives up (the pod's grace period, less a margin). */
+  DRAIN_TIMEOUT_MS: positiveMs.default(25_000),
 });
 
 export type BusConfig =
@@ -99,6 +103,8 @@ export interface Config {
   readonly images: { readonly registry: string; readonly tag: string };
   readonly workflow: { readonly maxSize: number; readonly startTimeoutMs: number; readonly silenceTimeoutMs: number; readonly dataTopicGraceMs: number };
   readonly heartbeatMs: number;
+  readonly exitWhenIdleMs: number | undefined;
+  readonly drainTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -142,6 +148,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       dataTopicGraceMs: e.DATA_TOPIC_GRACE_MS,
     },
     heartbeatMs: e.HEARTBEAT_MS,
+    exitWhenIdleMs: e.EXIT_WHEN_IDLE_MS,
+    drainTimeoutMs: e.DRAIN_TIMEOUT_MS,
   };
 }
 

@@ -20,13 +20,6 @@ export function backoffDelay(attempt: number, minDelayMs: number, maxDelayMs: nu
   return Math.round(minDelayMs + random() * (ceiling - minDelayMs));
 }
 
-/** The longest a policy can spend waiting between tries (Retry-After aside). */
-export function worstCaseWaitMs(policy: RetryPolicy): number {
-  let total = 0;
-  for (let attempt = 0; attempt < policy.retries; attempt++) total += Math.min(policy.maxDelayMs, policy.minDelayMs * 2 ** attempt);
-  return total;
-}
-
 export async function withRetry<T>(work: (attempt: number) => Promise<T>, options: RetryOptions = {}): Promise<T> {
   const { retries = 8, minDelayMs = 100, maxDelayMs = 10_000, signal, onRetry } = options;
   for (let attempt = 0; ; attempt++) {

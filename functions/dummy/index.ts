@@ -4,8 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Bus } from '../../shared/ports/bus.ts';
 
-export const SCRATCH_TOPIC = 'dummy-scratch';
-export const DUMMY_GROUP = 'dummy-service-group';
+import { DUMMY_SCRATCH_TOPIC, GROUPS } from '../../shared/contracts/names.ts';
 
 export interface CheckResult {
   readonly ok: boolean;
@@ -16,8 +15,8 @@ export interface CheckResult {
 
 /** Publishes a nonce, reads it back in the dummy's group, commits, and confirms the group's lag is gone. */
 export async function checkBus(bus: Bus, options: { topic?: string; group?: string; timeoutMs?: number } = {}): Promise<CheckResult> {
-  const topic = options.topic ?? SCRATCH_TOPIC;
-  const group = options.group ?? DUMMY_GROUP;
+  const topic = options.topic ?? DUMMY_SCRATCH_TOPIC;
+  const group = options.group ?? GROUPS.dummy;
   const nonce = randomUUID();
   const started = performance.now();
   await bus.ensureTopic(topic, { partitions: 1 });
@@ -62,7 +61,7 @@ export interface Throughput {
   readonly mbPerSecond: number;
 }
 
-export const throughput = (records: number, bytes: number, seconds: number): Throughput => ({
+const throughput = (records: number, bytes: number, seconds: number): Throughput => ({
   records,
   bytes,
   seconds,

@@ -11,7 +11,7 @@ import type { SimMarket, SymbolMarket } from './market.ts';
 import { aggTradeJson, klineRow } from './rows.ts';
 import type { SimStats } from './stats.ts';
 
-export const ENDPOINT_WEIGHTS: Readonly<Record<string, number>> = {
+const ENDPOINT_WEIGHTS: Readonly<Record<string, number>> = {
   '/api/v3/ping': 1,
   '/api/v3/time': 1,
   '/api/v3/exchangeInfo': 20,

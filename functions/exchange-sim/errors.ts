@@ -14,11 +14,11 @@ export class BinanceError extends Error {
 
 export const invalidSymbol = (): BinanceError => new BinanceError(-1121, 'Invalid symbol.');
 
-export const mandatory = (name: string): BinanceError => new BinanceError(-1102, `Mandatory parameter '${name}' was not sent, was empty/null, or malformed.`);
+const mandatory = (name: string): BinanceError => new BinanceError(-1102, `Mandatory parameter '${name}' was not sent, was empty/null, or malformed.`);
 
-export const illegalChars = (name: string): BinanceError => new BinanceError(-1100, `Illegal characters found in parameter '${name}'; legal range is '^[0-9]{1,20}$'.`);
+const illegalChars = (name: string): BinanceError => new BinanceError(-1100, `Illegal characters found in parameter '${name}'; legal range is '^[0-9]{1,20}$'.`);
 
-export const invalidLimit = (): BinanceError => new BinanceError(-1130, "Data sent for parameter 'limit' is not valid.");
+const invalidLimit = (): BinanceError => new BinanceError(-1130, "Data sent for parameter 'limit' is not valid.");
 
 type Query = (name: string) => string | undefined;
 

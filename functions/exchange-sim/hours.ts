@@ -7,7 +7,7 @@ import type { SymbolConfig } from './options.ts';
 import { PricePath, mix, normalQuantile, randomWords, stringHash } from './random.ts';
 
 /** Underlying trades per aggregate trade, on average (exactly, per hour). */
-export const TRADES_PER_AGG = 2;
+const TRADES_PER_AGG = 2;
 
 const MINUTE_MS = 60_000;
 /** Out of 256: chance that a trade shares the previous trade's millisecond. */

@@ -32,20 +32,4 @@ export function createExchangeSim(options: SimOptions = {}): ExchangeSim {
   return { app, faults, market, limiter, stats, config };
 }
 
-export { ENDPOINT_WEIGHTS } from './app.ts';
-export { FaultInjector, faultSpecSchema, type FaultSpec, type FaultSpecInput } from './faults.ts';
-export { WeightLimiter, describeWindow } from './limiter.ts';
-export { SimMarket, SymbolMarket, type AggTrade, type Candle } from './market.ts';
-export { aggTradeJson, klineRow, type AggTradeJson, type KlineRow } from './rows.ts';
-export {
-  DEFAULT_SYMBOLS,
-  simOptionsSchema,
-  symbolConfigSchema,
-  type MaintenanceWindow,
-  type SimConfig,
-  type SimOptions,
-  type SymbolConfig,
-  type SymbolConfigInput,
-} from './options.ts';
-export { TRADES_PER_AGG } from './hours.ts';
-export type { SimStatsSnapshot } from './stats.ts';
+export type { SimOptions } from './options.ts';

@@ -35,7 +35,7 @@ const UNITS: Array<[RateInterval, number, string]> = [
 ];
 
 /** Binance interval name and count for a window length (whole seconds). */
-export function describeWindow(windowMs: number): { interval: RateInterval; intervalNum: number; suffix: string } {
+function describeWindow(windowMs: number): { interval: RateInterval; intervalNum: number; suffix: string } {
   for (const [interval, ms, letter] of UNITS) {
     if (windowMs % ms === 0) return { interval, intervalNum: windowMs / ms, suffix: `${windowMs / ms}${letter}` };
   }

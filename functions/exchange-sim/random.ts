@@ -19,7 +19,7 @@ export function stringHash(s: string): number {
 }
 
 /** Uniform in [0, 1) from a 32-bit hash. */
-export function unit(h: number): number {
+function unit(h: number): number {
   return h / 4294967296;
 }
 

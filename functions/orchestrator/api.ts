@@ -7,17 +7,17 @@ import { storedCandleSchema, storedTradeSchema } from '../../shared/contracts/st
 import { KLINE_INTERVALS } from '../../shared/binance/intervals.ts';
 import { candlesQuerySchema, listQuerySchema, tradesQuerySchema } from './queries.ts';
 
-export const errorSchema = z.object({ error: z.string(), field: z.string().optional().describe('the request field at fault, e.g. symbols[1]') }).meta({ id: 'Error' });
+const errorSchema = z.object({ error: z.string(), field: z.string().optional().describe('the request field at fault, e.g. symbols[1]') }).meta({ id: 'Error' });
 
 const lagSchema = z.object({ partition: z.number().int(), end_offset: z.number().int(), committed_offset: z.number().int(), lag: z.number().int() });
-export const stepViewSchema = stepSchema
+const stepViewSchema = stepSchema
   .extend({
     lag: z.number().int().nonnegative().optional().describe("records of the step's topic its consumer group has not committed yet"),
     lag_partitions: z.array(lagSchema).optional(),
   })
   .meta({ id: 'Step' });
 export const workflowViewSchema = workflowSchema.extend({ steps: z.array(stepViewSchema) }).meta({ id: 'Workflow' });
-export const workflowRequestBody = workflowRequestSchema.meta({
+const workflowRequestBody = workflowRequestSchema.meta({
   id: 'WorkflowRequest',
   example: { symbols: ['BTCUSDT', 'ETHUSDT'], types: ['api_candles_5m', 'api_trades'], time_range: '2024-08-01:2024-08-02' },
 });

@@ -8,6 +8,7 @@ import { formatDataType } from '../../shared/contracts/data-type.ts';
 import { daysIn, formatDate } from '../../shared/contracts/time-range.ts';
 import { type Step, type Workflow, type WorkflowRequest, isTerminal, workflowSchema } from '../../shared/contracts/workflow.ts';
 import { badRequest, httpError, onError } from '../../shared/http/errors.ts';
+import { healthRoutesDoc } from '../../shared/http/health.ts';
 import type { PartitionLag } from '../../shared/ports/bus.ts';
 import type { Store } from '../../shared/ports/store.ts';
 import type { StoredCandle, StoredTrade } from '../../shared/contracts/stored.ts';
@@ -43,7 +44,7 @@ export interface OrchestratorAppOptions {
   readonly lag?: (group: string, topic: string) => Promise<PartitionLag[]>;
 }
 
-export const DEFAULT_MAX_WORKFLOW_SIZE = 1000;
+const DEFAULT_MAX_WORKFLOW_SIZE = 1000;
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 
@@ -121,6 +122,7 @@ export function createOrchestratorApp(options: OrchestratorAppOptions): OpenAPIH
   });
 
   app.openapi(socketRoute, (c) => c.json({ error: 'GET /ws is a WebSocket: send Upgrade: websocket' }, 426));
+  for (const route of healthRoutesDoc) app.openAPIRegistry.registerPath(route);
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: { title: 'StreamForge orchestrator', version: '0.1.0', description: 'Start, follow and cancel workflows; read stored market data.' },

@@ -16,8 +16,6 @@ import { commandFor, planWorkflow, readySteps } from './plan.ts';
 import { WorkflowRepository } from './repository.ts';
 import { Watchdog, type WatchdogOptions } from './watchdog.ts';
 
-export { WORKFLOWS } from './repository.ts';
-
 /** What one update did to a workflow: the steps it changed, and whether its status moved. */
 export interface WorkflowChange {
   readonly workflow: Workflow;

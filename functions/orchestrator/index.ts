@@ -6,7 +6,7 @@ import { WorkflowEngine } from './engine.ts';
 import { exchangeCatalog } from './exchange-catalog.ts';
 import type { WatchdogOptions } from './watchdog.ts';
 
-export { attachWorkflowSocket, changeMessage, type SocketMessage } from './ws.ts';
+export { attachWorkflowSocket } from './ws.ts';
 export type { WorkflowEngine } from './engine.ts';
 
 export interface OrchestratorOptions extends Partial<WatchdogOptions> {

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { type Workflow, type WorkflowStatus, workflowSchema } from '../../shared/contracts/workflow.ts';
 import type { Store } from '../../shared/ports/store.ts';
 
-export const WORKFLOWS = 'workflows';
+const WORKFLOWS = 'workflows';
 const QUEUES = 'workflow_queues';
 
 interface StorageFields {

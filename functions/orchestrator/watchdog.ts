@@ -14,7 +14,7 @@ export interface WatchdogOptions {
   readonly checkEveryMs?: number;
 }
 
-export const WATCHDOG_DEFAULTS: WatchdogOptions = { startTimeoutMs: 300_000, silenceTimeoutMs: 60_000, dataTopicGraceMs: 600_000 };
+const WATCHDOG_DEFAULTS: WatchdogOptions = { startTimeoutMs: 300_000, silenceTimeoutMs: 60_000, dataTopicGraceMs: 600_000 };
 
 export interface WatchdogActions {
   running(): Promise<Workflow[]>;
@@ -26,7 +26,7 @@ export interface WatchdogActions {
 const seconds = (ms: number) => (ms < 1000 ? `${Math.round(ms)} ms` : `${Math.round(ms / 1000)} s`);
 
 /** Why a running step is overdue, or undefined. Time before `since` (this orchestrator's start) does not count. */
-export function overdue(step: Step, now: number, since: number, options: WatchdogOptions): string | undefined {
+function overdue(step: Step, now: number, since: number, options: WatchdogOptions): string | undefined {
   if (step.status !== 'running' || !step.started_at) return undefined;
   if (!step.heard_at) {
     const waited = now - Math.max(Date.parse(step.started_at), since);

@@ -19,7 +19,7 @@ export type SocketMessage =
       readonly event?: z.input<typeof queueEventSchema>;
     };
 
-export function changeMessage(change: WorkflowChange): SocketMessage {
+function changeMessage(change: WorkflowChange): SocketMessage {
   if (change.created) return { type: 'snapshot', workflow: z.encode(workflowSchema, change.workflow) };
   return {
     type: 'change',

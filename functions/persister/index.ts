@@ -62,7 +62,7 @@ async function persist(ctx: StepContext, options: PersisterOptions): Promise<Ste
   let written = 0;
   let end: EndOfStream | undefined;
   let lastReport = 0;
-  for await (const batch of consume(ctx, { fn: 'persister', group: GROUPS.persister, topic: dataTopic(command.kafka_topic), signal })) {
+  for await (const batch of consume(ctx, { fn: 'persister', group: GROUPS.persister, topic: dataTopic(command.kafka_topic), signal, maxBatchSize: 2000 })) {
     const docs: Doc[] = [];
     let endRecord: BusRecord | undefined;
     for (const { value, record } of batch.messages) {

@@ -22,7 +22,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const config = loadConfig();
   const { createBus } = await import('../ports.ts');
   const { checkBus, generateLoad } = await import('../../functions/dummy/index.ts');
-  const bus = createBus(config.bus, createLogger('dummy', config.logLevel));
+  const bus = await createBus(config.bus, createLogger('dummy', config.logLevel));
   try {
     if (action === 'check') {
       const result = await checkBus(bus);

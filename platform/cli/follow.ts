@@ -30,7 +30,7 @@ export async function startWorkflow(url: string, request: WorkflowArguments): Pr
   return acceptedSchema.parse(body).id;
 }
 
-export async function fetchWorkflow(url: string, id: string): Promise<Workflow> {
+async function fetchWorkflow(url: string, id: string): Promise<Workflow> {
   const response = await fetch(`${url}/workflows/${encodeURIComponent(id)}`);
   if (!response.ok) throw new Error(`GET /workflows/${id} answered ${response.status}`);
   return workflowSchema.parse(await response.json());

@@ -36,7 +36,7 @@ export class Rsi {
   }
 }
 
-export const typicalPrice = (bar: { high: number; low: number; close: number }) => (bar.high + bar.low + bar.close) / 3;
+const typicalPrice = (bar: { high: number; low: number; close: number }) => (bar.high + bar.low + bar.close) / 3;
 
 /** VWAP of typical price, cumulated from the start of each UTC day. */
 export class AnchoredVwap {

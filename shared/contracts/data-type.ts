@@ -39,5 +39,3 @@ export function formatDataType(type: DataType): string {
 }
 
 export const dataTypeSchema = z.codec(wireSchema, dataTypeObjectSchema, { decode: parseDataType, encode: formatDataType });
-
-export const sameDataType = (a: DataType, b: DataType) => formatDataType(a) === formatDataType(b);

@@ -6,7 +6,7 @@ import { telemetryIdSchema } from './names.ts';
 import { defineTopic } from './topic.ts';
 
 /** What a function reports about a step. Only the last three end it for the orchestrator. */
-export const STEP_REPORTS = ['started', 'loading', 'retrying', 'interrupted', 'finished', 'error', 'cancelled'] as const;
+const STEP_REPORTS = ['started', 'loading', 'retrying', 'interrupted', 'finished', 'error', 'cancelled'] as const;
 export const stepReportSchema = z.enum(STEP_REPORTS);
 export type StepReport = z.infer<typeof stepReportSchema>;
 

@@ -17,13 +17,16 @@ export const GROUPS = {
   dummy: 'dummy-service-group',
 } as const;
 
+/** The dummy function's connectivity check produces and consumes here. */
+export const DUMMY_SCRATCH_TOPIC = 'dummy-scratch';
+
 /**
  * Commands are read in a group of their own, so data consumers joining and leaving the function's data
  * group never rebalance the command reader (and never hand a running step's command to another instance).
  */
 export const commandGroupFor = (target: string) => `${target}-commands`;
 
-export const SYMBOL_PATTERN = /^[A-Z0-9]{2,20}$/;
+const SYMBOL_PATTERN = /^[A-Z0-9]{2,20}$/;
 export const symbolSchema = z.string().regex(SYMBOL_PATTERN, 'must be an upper-case symbol such as BTCUSDT');
 
 const TELEMETRY_ID = /^[a-z0-9-]+__[a-z0-9]+$/;

@@ -48,5 +48,5 @@ export const timeRangeSchema = z.codec(wireSchema, z.object({ from: z.number().i
   encode: (range) => `${formatDate(range.from)}:${formatDate(range.to)}`,
 });
 
-export const DAY_MS = 86_400_000;
+const DAY_MS = 86_400_000;
 export const daysIn = (range: TimeRange) => Math.ceil((range.to - range.from) / DAY_MS);

@@ -32,8 +32,7 @@ export const WORKFLOW_STATUSES = ['pending', 'running', 'succeeded', 'failed', '
 export const workflowStatusSchema = z.enum(WORKFLOW_STATUSES);
 export type WorkflowStatus = z.infer<typeof workflowStatusSchema>;
 /** A step moves through the same states as its workflow. */
-export const stepStatusSchema = workflowStatusSchema;
-export type StepStatus = WorkflowStatus;
+const stepStatusSchema = workflowStatusSchema;
 export const isTerminal = (status: WorkflowStatus) => status === 'succeeded' || status === 'failed' || status === 'cancelled';
 
 const isoTime = z.iso.datetime();

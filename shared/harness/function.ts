@@ -16,6 +16,8 @@ export interface RunningFunction {
   readonly definition: FunctionDefinition;
   /** The (group, topic) pairs this function reads now: its commands and its running steps' data. */
   subscriptions(): { group: string; topic: string }[];
+  /** Since when nothing has run or arrived, or undefined while a step runs. */
+  idleSince(): number | undefined;
   /** Stop fetching commands, let steps in flight finish their batch, leave the group. */
   stop(): Promise<void>;
 }
@@ -38,6 +40,7 @@ export function startFunction(definition: FunctionDefinition, ports: Ports, opti
   const tracker = new OffsetTracker();
   const slots = new Slots(options.concurrency ?? 8);
   const fn = definition.name;
+  let lastActivity = Date.now();
 
   async function runStep(command: ControlCommand, controller: AbortController): Promise<'done' | 'interrupted'> {
     const started = performance.now();
@@ -104,6 +107,7 @@ export function startFunction(definition: FunctionDefinition, ports: Ports, opti
       .finally(() => {
         running.delete(key);
         inFlight.delete(task);
+        lastActivity = Date.now();
       });
     inFlight.add(task);
     return undefined;
@@ -111,6 +115,7 @@ export function startFunction(definition: FunctionDefinition, ports: Ports, opti
 
   const commandTopic = controlTopicFor(definition.target);
   const reader = consumeForever(ports, { fn, group: commandGroupFor(definition.target), topic: commandTopic }, async (batch) => {
+    lastActivity = Date.now();
     for (const { value: command, record } of batch.messages) {
       const done = tracker.track(batch, record);
       if (command.target === definition.target) await handleCommand(command, done);
@@ -130,6 +135,7 @@ export function startFunction(definition: FunctionDefinition, ports: Ports, opti
       { group: commandGroupFor(definition.target), topic: commandTopic.name },
       ...[...running.values()].flatMap(({ command }) => (definition.group ? (definition.consumes?.(command) ?? []).map((topic) => ({ group: definition.group!, topic })) : [])),
     ],
+    idleSince: () => (running.size > 0 ? undefined : lastActivity),
     async stop() {
       await reader.stop();
       for (const { controller } of running.values()) controller.abort('shutdown');

@@ -1,4 +1,5 @@
-// Consumer lag per group, topic and partition as a Prometheus gauge, read from the bus at scrape time.
+// The bus as Prometheus sees it, read at scrape time: consumer lag per group, topic and partition, and
+// how many topics the bus holds (data topics of ended workflows are deleted, so this stays bounded).
 import { Gauge, type Registry } from 'prom-client';
 import type { Bus } from '../ports/bus.ts';
 
@@ -7,7 +8,7 @@ export interface Consumed {
   readonly topic: string;
 }
 
-export function instrumentLag(registry: Registry, bus: Bus, consumed: () => readonly Consumed[]): void {
+export function instrumentBus(registry: Registry, bus: Bus, consumed: () => readonly Consumed[]): void {
   new Gauge({
     name: 'streamforge_consumer_lag',
     help: 'Records not yet committed by a consumer group: end offset minus committed offset',
@@ -21,6 +22,18 @@ export function instrumentLag(registry: Registry, bus: Bus, consumed: () => read
         } catch {
           // An unreachable bus leaves the gauge empty; /readyz reports the outage.
         }
+      }
+    },
+  });
+  new Gauge({
+    name: 'streamforge_bus_topics',
+    help: 'Topics on the bus, internal ones aside',
+    registers: [registry],
+    async collect() {
+      try {
+        this.set((await bus.listTopics()).length);
+      } catch {
+        this.reset();
       }
     },
   });

@@ -35,7 +35,7 @@ const splitKey = (key: string) => {
   return { topic, partition: Number(partition) };
 };
 
-export const EMBEDDED_RETENTION: Retention = { ms: 15 * 60_000, bytes: 64 * 1024 * 1024 };
+const EMBEDDED_RETENTION: Retention = { ms: 60 * 60_000, bytes: 1024 * 1024 * 1024 };
 
 export class MemoryBus implements Bus {
   readonly kind = 'embedded';
@@ -78,7 +78,7 @@ export class MemoryBus implements Bus {
     for (const record of records) {
       const partition = partitionForKey(record.key, log.partitions.length);
       const target = log.partitions[partition]!;
-      target.append({ ...record, headers: record.headers ?? {}, topic, partition, timestamp: now });
+      target.append({ key: record.key, value: record.value, headers: record.headers ?? {}, topic, partition, offset: target.endOffset, timestamp: now });
       touched.add(target);
     }
     for (const partition of touched) partition.trim(log.retention, now);

@@ -28,10 +28,10 @@ export class PartitionLog {
     return this.bytes;
   }
 
-  append(record: Omit<BusRecord, 'offset'>): void {
-    const stored = { ...record, offset: this.endOffset };
-    this.records.push(stored);
-    this.bytes += sizeOf(stored);
+  /** Appends a record built for the offset `endOffset` gives. */
+  append(record: BusRecord): void {
+    this.records.push(record);
+    this.bytes += sizeOf(record);
   }
 
   /** Up to `max` records from `offset` on (from the head if `offset` was trimmed away). */
