@@ -10,8 +10,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['functions/**/*.test.ts', 'shared/**/*.test.ts', 'test/**/*.test.ts'],
-          exclude: ['test/kafka/**', '**/node_modules/**'],
+          include: ['functions/**/*.test.ts', 'shared/**/*.test.ts', 'platform/**/*.test.ts', 'test/**/*.test.ts'],
+          exclude: ['test/kafka/**', 'test/k8s/**', '**/node_modules/**'],
         },
       },
       {
@@ -23,6 +23,18 @@ export default defineConfig({
           globalSetup: ['test/kafka/global-setup.ts'],
           fileParallelism: false,
           testTimeout: 180_000,
+        },
+      },
+      {
+        // Against a real kube-apiserver (etcd, controllers, the platform's CRDs) that the global setup starts.
+        extends: true,
+        test: {
+          name: 'k8s',
+          include: ['test/k8s/**/*.test.ts'],
+          globalSetup: ['test/k8s/global-setup.ts'],
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 3_600_000,
         },
       },
     ],

@@ -13,6 +13,8 @@ export interface FunctionProcess {
   readonly url: string;
   /** Since when the function has had nothing to do; undefined while busy or for functions that serve. */
   idleSince(): number | undefined;
+  /** Given one command (jobs mode): resolves when that step has ended. */
+  readonly finished: Promise<void> | undefined;
   stop(): Promise<void>;
 }
 
@@ -31,6 +33,7 @@ export async function startFunctionProcess(name: string, config: Config, logger:
   return {
     url: http.url,
     idleSince: () => started.idleSince?.(),
+    finished: started.finished,
     async stop() {
       await detach?.();
       await http.close();

@@ -24,6 +24,8 @@ export async function runContainer(name: string): Promise<never> {
   const reason = await new Promise<string>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
     process.once('SIGINT', () => resolve('SIGINT'));
+    // A Job's pod given one command is done when that step has ended.
+    running.finished?.then(() => resolve('its one step ended'));
     const idleAfter = config.exitWhenIdleMs;
     if (idleAfter) {
       setInterval(

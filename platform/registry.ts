@@ -9,6 +9,7 @@ import { DUMMY_SCRATCH_TOPIC, GROUPS, TARGETS, type Target, commandGroupFor } fr
 import { ConfigError } from '../shared/config.ts';
 import { DEAD_LETTER_TOPIC } from '../shared/harness/dead-letter.ts';
 import { type FunctionDefinition, startFunction } from '../shared/harness/function.ts';
+import { runSingleCommand } from '../shared/harness/run-step.ts';
 import type { Consumed } from '../shared/harness/lag-metrics.ts';
 import type { ServedApp } from '../shared/http/serve.ts';
 import type { WorkflowEngine } from '../functions/orchestrator/index.ts';
@@ -49,6 +50,8 @@ export interface StartedFunction {
   subscriptions(): readonly Consumed[];
   /** For a step function: since when it has had nothing to do (undefined while busy). */
   idleSince?(): number | undefined;
+  /** A Job's pod given one command (STEP_COMMAND): resolves when that step has ended. */
+  readonly finished?: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -78,10 +81,25 @@ function requireRestUrl(restUrl: string | undefined): string {
   return restUrl;
 }
 
-/** A step function runs in the harness: commands from its topic, one step per command. */
+/** A step function runs in the harness: commands from its topic, one step per command; or, given one command, just that. */
 function stepFunction(definition: FunctionDefinition, { config, ports }: FunctionContext): StartedFunction {
-  const running = startFunction(definition, ports, { heartbeatMs: config.heartbeatMs });
+  const options = { heartbeatMs: config.heartbeatMs, pod: config.cluster.pod, job: config.cluster.job };
+  if (config.stepCommand) {
+    const single = runSingleCommand(definition, ports, options, config.stepCommand);
+    return { subscriptions: () => [], finished: single.ended.then(() => undefined), stop: () => single.stop() };
+  }
+  const running = startFunction(definition, ports, options);
   return { subscriptions: () => running.subscriptions(), idleSince: () => running.idleSince(), stop: () => running.stop() };
+}
+
+/** The pod a step function's Job runs in jobs mode: the same pod its KEDA manifest gives it. */
+async function jobPodTemplate() {
+  const { jobPod } = await import('./manifests/pods.ts');
+  return (target: string) => {
+    const spec = FUNCTIONS.find((f) => f.target === target);
+    if (!spec) throw new Error(`no function has the wire name ${target}`);
+    return jobPod(spec);
+  };
 }
 
 const small: Resources = { requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } };
@@ -98,8 +116,20 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     // One engine serializes a workflow's updates, so one replica; it may sleep when idle.
     scaling: { kind: 'service', minScale: 0, maxScale: 1, concurrency: 100 },
     async start({ config, ports, restUrl }) {
-      const { createOrchestrator, attachWorkflowSocket } = await import('../functions/orchestrator/index.ts');
+      const { createOrchestrator, attachWorkflowSocket, createKubeLauncher } = await import('../functions/orchestrator/index.ts');
+      const { launchMode, namespace } = config.cluster;
+      const launcher =
+        launchMode === 'local'
+          ? undefined
+          : createKubeLauncher({
+              mode: launchMode,
+              namespace,
+              podTemplate: await jobPodTemplate(),
+              onError: (error) => ports.logger.warn({ err: error }, 'watching pods failed; watching again'),
+            });
       const orchestrator = createOrchestrator(ports, {
+        eventsFrom: config.eventsFrom,
+        ...(launcher ? { launcher } : {}),
         image: (target) => `${config.images.registry}/${target}:${config.images.tag}`,
         restUrl,
         maxWorkflowSize: config.workflow.maxSize,

@@ -74,6 +74,17 @@ const commonEnv = z.object({
   EXIT_WHEN_IDLE_MS: positiveMs.optional(),
   /** How long a container drains on SIGTERM before it gives up (the pod's grace period, less a margin). */
   DRAIN_TIMEOUT_MS: positiveMs.default(25_000),
+  /** How the orchestrator hears queue-events: its own consumer, or CloudEvents on POST /events (Knative). */
+  EVENTS_FROM: z.enum(['consumer', 'cloudevents']).default('consumer'),
+  /** local: no Kubernetes; keda: KEDA starts the functions, the orchestrator watches their pods; jobs: a Job per step. */
+  LAUNCH_MODE: z.enum(['local', 'keda', 'jobs']).default('local'),
+  /** The namespace the orchestrator launches and watches in (the downward API gives it in a pod). */
+  POD_NAMESPACE: z.string().min(1).default('streamforge'),
+  /** The pod and Job a function runs in, named in its reports (the downward API gives them). */
+  POD_NAME: z.string().min(1).optional(),
+  JOB_NAME: z.string().min(1).optional(),
+  /** Jobs mode: the one command (the seed's JSON) this pod runs, instead of reading its command topic. */
+  STEP_COMMAND: z.string().min(2).optional(),
 });
 
 export type BusConfig =
@@ -105,6 +116,9 @@ export interface Config {
   readonly heartbeatMs: number;
   readonly exitWhenIdleMs: number | undefined;
   readonly drainTimeoutMs: number;
+  readonly eventsFrom: 'consumer' | 'cloudevents';
+  readonly cluster: { readonly launchMode: 'local' | 'keda' | 'jobs'; readonly namespace: string; readonly pod: string | undefined; readonly job: string | undefined };
+  readonly stepCommand: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -150,6 +164,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     heartbeatMs: e.HEARTBEAT_MS,
     exitWhenIdleMs: e.EXIT_WHEN_IDLE_MS,
     drainTimeoutMs: e.DRAIN_TIMEOUT_MS,
+    eventsFrom: e.EVENTS_FROM,
+    cluster: { launchMode: e.LAUNCH_MODE, namespace: e.POD_NAMESPACE, pod: e.POD_NAME, job: e.JOB_NAME },
+    stepCommand: e.STEP_COMMAND,
   };
 }
 

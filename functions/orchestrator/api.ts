@@ -118,3 +118,16 @@ export const socketRoute = createRoute({
   },
   responses: { 101: { description: 'switching protocols' }, 404: notFound, 426: json(errorSchema, 'not a WebSocket request') },
 });
+
+export const cloudEventsRoute = createRoute({
+  method: 'post',
+  path: '/events',
+  summary: 'queue-events as CloudEvents (binary or structured mode), the sink of a Knative KafkaSource',
+  description:
+    'Answers 2xx only once the event is applied; the same event (ce-source + ce-id) is applied once however often it arrives; 400 for one that can never be handled; 5xx to have it delivered again.',
+  responses: {
+    200: json(z.object({ outcome: z.enum(['applied', 'duplicate']) }).meta({ id: 'EventReceipt' }), 'applied now, or already applied before'),
+    400: json(errorSchema, 'not a CloudEvent carrying a queue event; `field` names what is wrong'),
+    500: json(errorSchema, 'could not be applied now: deliver it again'),
+  },
+});

@@ -193,7 +193,18 @@ describe('orchestrator API', () => {
       components: { schemas: Record<string, object> };
     };
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths).sort()).toEqual(['/candles', '/livez', '/metrics', '/readyz', '/trades', '/workflows', '/workflows/{id}', '/workflows/{id}/cancel', '/ws']);
+    expect(Object.keys(doc.paths).sort()).toEqual([
+      '/candles',
+      '/events',
+      '/livez',
+      '/metrics',
+      '/readyz',
+      '/trades',
+      '/workflows',
+      '/workflows/{id}',
+      '/workflows/{id}/cancel',
+      '/ws',
+    ]);
     const ajv = new Ajv2020({ strict: false });
     ajv.addSchema({ $id: 'doc', components: doc.components });
     const check = async (method: string, path: string, route: string, response: Response) => {

@@ -12,8 +12,11 @@ import { healthRoutesDoc } from '../../shared/http/health.ts';
 import type { PartitionLag } from '../../shared/ports/bus.ts';
 import type { Store } from '../../shared/ports/store.ts';
 import type { StoredCandle, StoredTrade } from '../../shared/contracts/stored.ts';
+import { errorMessage } from '../../shared/errors.ts';
+import { receiveCloudEvent } from './cloudevents.ts';
 import {
   cancelWorkflowRoute,
+  cloudEventsRoute,
   candlesRoute,
   createWorkflowRoute,
   getWorkflowRoute,
@@ -119,6 +122,16 @@ export function createOrchestratorApp(options: OrchestratorAppOptions): OpenAPIH
     const paging = pageLinks(c.req.url, result, (next) => c.header('link', `<${next}>; rel="next"`));
     const trades = result.items as StoredTrade[];
     return wire(c, tradePageSchema, { symbol: query.symbol, from: query.from, to: query.to, count: trades.length, trades, ...paging });
+  });
+
+  app.openapi(cloudEventsRoute, async (c) => {
+    const { key, event } = await receiveCloudEvent(c);
+    try {
+      return c.json({ outcome: await engine.receive(key, event) }, 200);
+    } catch (error) {
+      logger.error({ err: error, key }, 'could not apply a delivered event; asking for it again');
+      throw httpError(500, `could not apply the event now: ${errorMessage(error)}`);
+    }
   });
 
   app.openapi(socketRoute, (c) => c.json({ error: 'GET /ws is a WebSocket: send Upgrade: websocket' }, 426));

@@ -12,6 +12,8 @@ import type { Instrumentation } from '../../shared/harness/instrumentation.ts';
 import { publish } from '../../shared/harness/publish.ts';
 import type { Bus } from '../../shared/ports/bus.ts';
 import type { Store } from '../../shared/ports/store.ts';
+import { createHash } from 'node:crypto';
+import type { Launcher, PodReport } from './launcher.ts';
 import { commandFor, planWorkflow, readySteps } from './plan.ts';
 import { WorkflowRepository } from './repository.ts';
 import { Watchdog, type WatchdogOptions } from './watchdog.ts';
@@ -32,7 +34,14 @@ export interface EngineOptions extends Partial<WatchdogOptions> {
   readonly logger: Logger;
   /** Container image announced in commands for a target. */
   readonly image: (target: string) => string;
+  /** `consumer` reads queue-events itself; `cloudevents` takes them from POST /events (a Knative KafkaSource). */
+  readonly eventsFrom?: 'consumer' | 'cloudevents';
+  /** In a cluster: starts steps as Jobs (jobs mode) and reports failing pods. */
+  readonly launcher?: Launcher;
 }
+
+const RECEIPTS = 'event_receipts';
+const RECEIPT_TTL_MS = 86_400_000;
 
 const REPORT_OUTCOMES: Partial<Record<QueueEvent['status'], Step['status']>> = { finished: 'succeeded', error: 'failed', cancelled: 'cancelled' };
 
@@ -52,6 +61,7 @@ export class WorkflowEngine {
       fail: (workflow, step, reason) => this.serial(() => this.failStep(workflow.id, step.id, reason)),
       topicsDue: (now) => this.repository.topicsDue(now),
       deleteTopics: (workflow) => this.serial(() => this.deleteTopics(workflow.id)),
+      forgetReceipts: (before) => this.forgetReceipts(before),
     });
   }
 
@@ -93,16 +103,39 @@ export class WorkflowEngine {
   async start(): Promise<void> {
     const { bus } = this.options;
     await bus.ensureTopic(eventsTopic.name);
-    this.reader = consumeForever(this.options, { fn: 'orchestrator', group: GROUPS.orchestrator, topic: eventsTopic }, async (batch) => {
-      for (const { value } of batch.messages) await this.serial(() => this.apply(value));
-      await batch.commit();
-    });
+    if (this.options.eventsFrom !== 'cloudevents') {
+      this.reader = consumeForever(this.options, { fn: 'orchestrator', group: GROUPS.orchestrator, topic: eventsTopic }, async (batch) => {
+        for (const { value } of batch.messages) await this.serial(() => this.apply(value));
+        await batch.commit();
+      });
+    }
     await this.serial(() => this.recover());
+    this.options.launcher?.watch((pod) => void this.serial(() => this.onPod(pod)));
     this.watchdog.start();
+  }
+
+  /**
+   * A queue event delivered as a CloudEvent: applied once per `key` (its source and id), however often it
+   * is delivered; resolves only once applied, so the sender may take 2xx as done.
+   */
+  receive(key: string, event: QueueEvent): Promise<'applied' | 'duplicate'> {
+    const receipt = createHash('sha256').update(key).digest('hex');
+    return this.serial(async () => {
+      if (await this.options.store.get(RECEIPTS, receipt)) return 'duplicate';
+      await this.apply(event);
+      await this.options.store.upsert(RECEIPTS, [{ _key: receipt, received_ms: Date.now() }]);
+      return 'applied';
+    });
+  }
+
+  private async forgetReceipts(before: number): Promise<void> {
+    const old = await this.options.store.query(RECEIPTS, { field: 'received_ms', to: before - RECEIPT_TTL_MS, limit: 1000 });
+    for (const receipt of old) await this.options.store.remove(RECEIPTS, receipt._key);
   }
 
   async stop(): Promise<void> {
     this.watchdog.stop();
+    this.options.launcher?.close();
     await this.reader?.stop();
     await this.chain.catch(() => undefined);
   }
@@ -136,6 +169,8 @@ export class WorkflowEngine {
     const before = snapshot(workflow);
     step.records_written = event.records_written;
     step.heard_at = new Date().toISOString();
+    if (event.pod) step.pod = event.pod;
+    if (event.job) step.job = event.job;
     if (event.status === 'retrying') {
       const nextAt = event.retry_at ? new Date(event.retry_at * 1000).toISOString() : null;
       step.retry = { attempt: event.attempt ?? (step.retry?.attempt ?? 0) + 1, error: event.message, next_at: nextAt };
@@ -151,6 +186,32 @@ export class WorkflowEngine {
       this.finish(workflow, 'failed', `${step.target} ${step.symbol} ${formatType(step)}: ${step.message}`);
     }
     await this.advance(workflow, before, { event });
+  }
+
+  /** A function's pod changed: note which pod runs a step, and fail the steps of a pod that failed. */
+  private async onPod(pod: PodReport): Promise<void> {
+    for (const workflow of await this.list({ status: 'running', limit: 10_000 })) {
+      const before = snapshot(workflow);
+      const mine = workflow.steps.filter((s) => s.status === 'running' && ((pod.job && s.job === pod.job) || s.pod === pod.name));
+      // A pod that can never start (its image, its configuration) fails the steps still waiting for one.
+      const waiting = pod.cannotStart && pod.target ? workflow.steps.filter((s) => s.status === 'running' && s.target === pod.target && !s.heard_at && !mine.includes(s)) : [];
+      const placed = mine.filter((s) => s.pod !== pod.name);
+      for (const step of placed) step.pod = pod.name;
+      const failed = pod.failure ? [...mine, ...waiting] : [];
+      if (failed.length === 0) {
+        if (placed.length) await this.save(workflow, before);
+        continue;
+      }
+      const first = failed[0]!;
+      const reason = `pod ${pod.name} failed: ${pod.failure}`;
+      for (const step of failed) {
+        step.message = reason;
+        this.endStep(step, 'failed');
+      }
+      await this.stopSteps(workflow);
+      this.finish(workflow, 'failed', `${first.target} ${first.symbol} ${formatType(first)}: ${reason}`);
+      await this.save(workflow, before);
+    }
   }
 
   private async failStep(workflowId: string, stepId: string, reason: string): Promise<void> {
@@ -182,7 +243,9 @@ export class WorkflowEngine {
         Object.assign(step, { status: 'running', attempts: step.attempts + 1, started_at: new Date().toISOString(), ended_at: null, heard_at: null });
         // One symbol per data topic: one partition keeps it in order; created before any reader subscribes.
         await this.options.bus.ensureTopic(step.kafka_topic, { partitions: 1 });
-        await this.send(step, workflow, 'start');
+        const launcher = this.options.launcher;
+        if (launcher?.mode === 'jobs') step.job = await launcher.launch(step, commandFor(step, workflow, 'start', this.options.image));
+        else await this.send(step, workflow, 'start');
       }
       if (workflow.steps.every((s) => s.status === 'succeeded')) this.finish(workflow, 'succeeded', null);
       else if (workflow.status === 'pending') workflow.status = 'running';
@@ -191,8 +254,11 @@ export class WorkflowEngine {
   }
 
   private async stopSteps(workflow: Workflow): Promise<void> {
+    const launcher = this.options.launcher;
     for (const step of workflow.steps) {
-      if (step.status === 'running') await this.send(step, workflow, 'stop');
+      if (step.status === 'running' && launcher?.mode === 'jobs') {
+        if (step.job) await launcher.remove(step.job);
+      } else if (step.status === 'running') await this.send(step, workflow, 'stop');
       if (step.status === 'running' || step.status === 'pending') this.endStep(step, 'cancelled');
     }
   }

@@ -4,7 +4,10 @@ import type { Ports } from '../../shared/harness/function.ts';
 import { type OrchestratorAppOptions, createOrchestratorApp } from './app.ts';
 import { WorkflowEngine } from './engine.ts';
 import { exchangeCatalog } from './exchange-catalog.ts';
+import type { Launcher } from './launcher.ts';
 import type { WatchdogOptions } from './watchdog.ts';
+
+export { createKubeLauncher, type Launcher } from './launcher.ts';
 
 export { attachWorkflowSocket } from './ws.ts';
 export type { WorkflowEngine } from './engine.ts';
@@ -12,6 +15,8 @@ export type { WorkflowEngine } from './engine.ts';
 export interface OrchestratorOptions extends Partial<WatchdogOptions> {
   /** Container image announced in commands for a target. */
   readonly image: (target: string) => string;
+  readonly eventsFrom?: 'consumer' | 'cloudevents';
+  readonly launcher?: Launcher;
   /** The exchange whose symbols and history bound what a workflow may ask for. */
   readonly restUrl?: string | undefined;
   readonly maxWorkflowSize?: number;
@@ -23,8 +28,8 @@ export interface Orchestrator {
 }
 
 export function createOrchestrator(ports: Pick<Ports, 'bus' | 'store' | 'logger' | 'instrumentation'>, options: OrchestratorOptions): Orchestrator {
-  const { image, restUrl, maxWorkflowSize, ...watchdog } = options;
-  const engine = new WorkflowEngine({ ...ports, image, ...watchdog });
+  const { image, restUrl, maxWorkflowSize, eventsFrom, launcher, ...watchdog } = options;
+  const engine = new WorkflowEngine({ ...ports, image, ...watchdog, ...(eventsFrom ? { eventsFrom } : {}), ...(launcher ? { launcher } : {}) });
   const appOptions: OrchestratorAppOptions = {
     engine,
     store: ports.store,

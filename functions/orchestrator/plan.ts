@@ -34,6 +34,8 @@ export function planWorkflow(request: WorkflowRequest, suffix: string, now: Date
           started_at: null,
           ended_at: null,
           heard_at: null,
+          job: null,
+          pod: null,
         });
       }
     }

@@ -21,6 +21,8 @@ export interface WatchdogActions {
   fail(workflow: Workflow, step: Step, reason: string): Promise<void>;
   topicsDue(now: number): Promise<Workflow[]>;
   deleteTopics(workflow: Workflow): Promise<void>;
+  /** Drop what was kept to recognise repeated deliveries, once older than a day. */
+  forgetReceipts(now: number): Promise<void>;
 }
 
 const seconds = (ms: number) => (ms < 1000 ? `${Math.round(ms)} ms` : `${Math.round(ms / 1000)} s`);
@@ -86,6 +88,7 @@ export class Watchdog {
         }
       }
       for (const workflow of await this.actions.topicsDue(now)) await this.actions.deleteTopics(workflow);
+      await this.actions.forgetReceipts(now);
     } catch (error) {
       this.logger.error({ err: error }, 'watchdog tick failed');
     } finally {

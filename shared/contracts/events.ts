@@ -1,5 +1,6 @@
 // queue-events: progress reports from the functions to the orchestrator, in the seed's format. A step
-// being retried says so: status "retrying" with the attempt that failed and when the next one starts.
+// being retried says so: status "retrying" with the attempt that failed and when the next one starts;
+// in a cluster a report also names the pod and Job it comes from.
 import { z } from 'zod';
 import { dataTypeSchema } from './data-type.ts';
 import { telemetryIdSchema } from './names.ts';
@@ -23,6 +24,9 @@ export const queueEventSchema = z.strictObject({
   /** With status "retrying": the attempt that failed (1 for the first) and when the next starts (epoch seconds). */
   attempt: z.number().int().positive().optional(),
   retry_at: z.number().positive().optional(),
+  /** In a cluster: the pod (and the Job it belongs to) that runs the step, so its failures reach the step. */
+  pod: z.string().min(1).optional(),
+  job: z.string().min(1).optional(),
 });
 
 export type QueueEvent = z.output<typeof queueEventSchema>;

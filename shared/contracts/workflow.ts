@@ -62,6 +62,9 @@ export const stepSchema = z.object({
   ended_at: isoTime.nullable(),
   /** When the function last reported on this step; a step silent for too long fails. */
   heard_at: isoTime.nullable(),
+  /** In a cluster: the Job and pod running the step (null until known). */
+  job: z.string().nullable(),
+  pod: z.string().nullable(),
 });
 export type Step = z.output<typeof stepSchema>;
 

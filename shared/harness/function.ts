@@ -1,14 +1,13 @@
 // The harness every function runs in: receives its commands, runs steps, reports progress, commits, drains.
 import { type ControlCommand, controlTopicFor } from '../contracts/control.ts';
 import { commandGroupFor } from '../contracts/names.ts';
-import { errorMessage, isRetriable } from '../errors.ts';
 import type { RetryPolicy } from '../retry.ts';
 import { consumeForever } from './consume.ts';
 import { deadLetter } from './dead-letter.ts';
 import { OffsetTracker } from './offset-tracker.ts';
-import { DEFAULT_HEARTBEAT_MS, StepReporter } from './reporter.ts';
-import { type FunctionDefinition, type Ports, STEP_RETRY, runAttempts } from './step.ts';
+import { runReportedStep } from './run-step.ts';
 import { Slots } from './slots.ts';
+import type { FunctionDefinition, Ports } from './step.ts';
 
 export type { FunctionDefinition, Ports, Progress, StepContext, StepResult } from './step.ts';
 
@@ -28,12 +27,14 @@ export interface HarnessOptions {
   readonly retry?: RetryPolicy;
   /** Longest silence on queue-events while a step works. */
   readonly heartbeatMs?: number;
+  /** The pod and Job this instance runs in, named in its reports (from POD_NAME, JOB_NAME). */
+  readonly pod?: string | undefined;
+  readonly job?: string | undefined;
 }
 
 const stepKey = (command: ControlCommand) => `${command.queue_id}/${command.target}`;
 
 export function startFunction(definition: FunctionDefinition, ports: Ports, options: HarnessOptions = {}): RunningFunction {
-  const { instrumentation } = ports;
   const log = ports.logger.child({ fn: definition.name });
   const running = new Map<string, { readonly controller: AbortController; readonly command: ControlCommand }>();
   const inFlight = new Set<Promise<void>>();
@@ -42,55 +43,14 @@ export function startFunction(definition: FunctionDefinition, ports: Ports, opti
   const fn = definition.name;
   let lastActivity = Date.now();
 
-  async function runStep(command: ControlCommand, controller: AbortController): Promise<'done' | 'interrupted'> {
-    const started = performance.now();
-    const stepLog = log.child({ queue_id: command.queue_id });
-    const reporter = new StepReporter(ports.bus, command, stepLog);
-    const ended = async (outcome: 'finished' | 'error' | 'cancelled' | 'interrupted', message: string) => {
-      await reporter.send(outcome, message);
-      instrumentation.emit('step.ended', { fn, queueId: command.queue_id, outcome, seconds: (performance.now() - started) / 1000, records: reporter.records });
-    };
-    // Cancelled steps are done (their command is committed); interrupted ones go to the next instance.
-    const endAborted = async (when: string): Promise<'done' | 'interrupted'> => {
-      const shutdown = controller.signal.reason === 'shutdown';
-      await ended(shutdown ? 'interrupted' : 'cancelled', shutdown ? `Interrupted by shutdown ${when}; another instance resumes` : `Cancelled ${when}`);
-      return shutdown ? 'interrupted' : 'done';
-    };
+  const runStep = async (command: ControlCommand, controller: AbortController) => {
     await slots.acquire();
     try {
-      if (controller.signal.aborted) return await endAborted('before start');
-      instrumentation.emit('step.started', { fn, queueId: command.queue_id });
-      await reporter.send('started', `${definition.target} started ${command.symbol} ${command.queue_id}`);
-      reporter.startHeartbeat(options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS);
-      const ctx = {
-        ...ports,
-        logger: stepLog,
-        command,
-        signal: controller.signal,
-        report: async (progress: { message: string; records_written: number }) => {
-          reporter.records = progress.records_written;
-          instrumentation.emit('step.progress', { fn, queueId: command.queue_id, records: progress.records_written });
-          await reporter.send('loading', progress.message);
-        },
-      };
-      const result = await runAttempts(definition, ctx, options.retry ?? STEP_RETRY, (notice) => {
-        stepLog.warn({ attempt: notice.attempt, error: notice.error, delay_ms: notice.delayMs }, 'step attempt failed; retrying');
-        instrumentation.emit('step.retry', { fn, queueId: command.queue_id, ...notice });
-        void reporter.send('retrying', notice.error, { attempt: notice.attempt, at: Date.now() + notice.delayMs }).catch(() => undefined);
-      });
-      reporter.records = result.records_written;
-      await ended('finished', result.message);
-      return 'done';
-    } catch (error) {
-      if (controller.signal.aborted) return await endAborted('while running');
-      stepLog.error({ err: error, retriable: isRetriable(error) }, 'step failed');
-      await ended('error', errorMessage(error));
-      return 'done';
+      return await runReportedStep(definition, ports, options, command, controller.signal);
     } finally {
-      reporter.stopHeartbeat();
       slots.release();
     }
-  }
+  };
 
   function handleCommand(command: ControlCommand, done: () => Promise<void>): Promise<void> | undefined {
     const key = stepKey(command);

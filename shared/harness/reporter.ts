@@ -29,10 +29,14 @@ export class StepReporter {
   private heartbeat: NodeJS.Timeout | undefined;
   records = 0;
 
-  constructor(bus: Bus, command: ControlCommand, logger: Logger) {
+  private readonly where: { pod?: string; job?: string };
+
+  /** `where` names the pod and Job this runs in, when in a cluster. */
+  constructor(bus: Bus, command: ControlCommand, logger: Logger, where: { pod?: string | undefined; job?: string | undefined } = {}) {
     this.bus = bus;
     this.command = command;
     this.logger = logger;
+    this.where = { ...(where.pod ? { pod: where.pod } : {}), ...(where.job ? { job: where.job } : {}) };
   }
 
   /** Queues a report behind the ones before it; resolves once it is on the bus. */
@@ -53,6 +57,7 @@ export class StepReporter {
       finished,
       timestamp: Date.now() / 1000,
       ...(retry ? { attempt: retry.attempt, retry_at: retry.at / 1000 } : {}),
+      ...this.where,
     };
     const sent = this.chain.then(() => withRetry(() => publish(this.bus, eventsTopic, [event]), EVENT_RETRY));
     this.chain = sent.catch((error) => this.logger.error({ err: error, status }, 'could not report on queue-events'));

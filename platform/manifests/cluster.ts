@@ -1,0 +1,300 @@
+// cluster/: what the functions stand on: the namespace, a ServiceAccount each, least-privilege RBAC,
+// NetworkPolicies, the shared configuration, Kafka (Strimzi) with its topics and SCRAM users whose ACLs
+// come from each function's reads and writes in the registry, ArangoDB (kube-arangodb) and MinIO.
+import { controlTopicFor } from '../../shared/contracts/control.ts';
+import { eventsTopic } from '../../shared/contracts/events.ts';
+import { GROUPS, TARGETS, commandGroupFor } from '../../shared/contracts/names.ts';
+import { DEAD_LETTER_TOPIC } from '../../shared/harness/dead-letter.ts';
+import { COMMAND_PARTITIONS, FUNCTIONS, type FunctionSpec } from '../registry.ts';
+import { ARANGO_DEPLOYMENT, CONFIG_MAP, IMAGE_REGISTRY, IMAGE_TAG, KAFKA_BOOTSTRAP, KAFKA_CLUSTER, KEDA_USER, MINIO, NAMESPACE, PART_OF } from './names.ts';
+import { KNATIVE_SOURCE_USER } from './knative.ts';
+import { containerSecurity, podSecurity } from './pods.ts';
+import { why } from './yaml.ts';
+
+const meta = (name: string, extra: Record<string, unknown> = {}) => ({ name, namespace: NAMESPACE, labels: { 'app.kubernetes.io/part-of': PART_OF }, ...extra });
+/** The functions that run in the cluster (the simulator is for offline runs). */
+export const deployed = () => FUNCTIONS.filter((f) => f.scaling.kind !== 'none');
+const DATA_TOPIC_PREFIX = 'wf-';
+
+export function namespace() {
+  return {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: {
+      name: NAMESPACE,
+      labels: {
+        'app.kubernetes.io/part-of': PART_OF,
+        'pod-security.kubernetes.io/enforce': why('restricted', 'every pod runs non-root, without privileges, with a seccomp profile'),
+      },
+    },
+  };
+}
+
+export function serviceAccounts() {
+  return deployed().map((spec) => ({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta(spec.name), automountServiceAccountToken: spec.name === 'orchestrator' }));
+}
+
+/** The orchestrator may create and watch Jobs, and watch pods, in its own namespace: nothing more. */
+export function rbac() {
+  const role = {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'Role',
+    metadata: meta('orchestrator-launcher'),
+    rules: [
+      {
+        apiGroups: ['batch'],
+        resources: ['jobs'],
+        verbs: why(['create', 'get', 'list', 'watch', 'delete'], 'a Job per step in jobs mode, removed when its workflow is cancelled'),
+      },
+      { apiGroups: [''], resources: ['pods'], verbs: why(['get', 'list', 'watch'], 'a pod that fails (OOMKilled, image pull, crash loop) fails its step at once') },
+    ],
+  };
+  const binding = {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'RoleBinding',
+    metadata: meta('orchestrator-launcher'),
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'orchestrator-launcher' },
+    subjects: [{ kind: 'ServiceAccount', name: 'orchestrator', namespace: NAMESPACE }],
+  };
+  return [role, binding];
+}
+
+const policy = (name: string, spec: object) => ({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: meta(name), spec });
+const functionPods = { matchLabels: { 'app.kubernetes.io/part-of': PART_OF, 'app.kubernetes.io/component': 'function' } };
+const inNamespace = (name: string) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': name } } });
+
+export function networkPolicies() {
+  return [
+    policy('default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] }),
+    policy('allow-dns', {
+      podSelector: {},
+      policyTypes: ['Egress'],
+      egress: [
+        {
+          to: [inNamespace('kube-system')],
+          ports: [
+            { protocol: 'UDP', port: 53 },
+            { protocol: 'TCP', port: 53 },
+          ],
+        },
+      ],
+    }),
+    policy('functions-to-kafka-and-stores', {
+      podSelector: { matchLabels: { 'app.kubernetes.io/part-of': PART_OF } },
+      policyTypes: ['Egress'],
+      egress: [
+        { to: [{ podSelector: { matchLabels: { 'strimzi.io/cluster': KAFKA_CLUSTER } } }], ports: [{ port: 9093 }] },
+        { to: [{ podSelector: { matchLabels: { arango_deployment: ARANGO_DEPLOYMENT } } }], ports: [{ port: 8529 }] },
+        { to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': MINIO } } }], ports: [{ port: 9000 }] },
+      ],
+    }),
+    policy('loader-to-exchange', {
+      podSelector: { matchLabels: { 'app.kubernetes.io/name': 'loader' } },
+      policyTypes: ['Egress'],
+      egress: [
+        {
+          to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] } }],
+          ports: [{ protocol: 'TCP', port: why(443, "the exchange's REST API over HTTPS, nothing else outside") }],
+        },
+      ],
+    }),
+    policy('orchestrator-to-api-server', {
+      podSelector: { matchLabels: { 'app.kubernetes.io/name': 'orchestrator' } },
+      policyTypes: ['Egress'],
+      egress: [
+        {
+          ports: [
+            { protocol: 'TCP', port: why(443, 'the Kubernetes API: Jobs and pods') },
+            { protocol: 'TCP', port: 6443 },
+          ],
+        },
+      ],
+    }),
+    policy('orchestrator-from-knative', {
+      podSelector: { matchLabels: { 'app.kubernetes.io/name': 'orchestrator' } },
+      policyTypes: ['Ingress'],
+      ingress: [{ from: [inNamespace('knative-serving'), inNamespace('knative-eventing')] }],
+    }),
+    policy('metrics-from-monitoring', { podSelector: functionPods, policyTypes: ['Ingress'], ingress: [{ from: [inNamespace('monitoring')], ports: [{ port: 8080 }] }] }),
+  ];
+}
+
+export function configMap() {
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: meta(CONFIG_MAP),
+    data: {
+      BUS: 'kafka',
+      KAFKA_BROKERS: KAFKA_BOOTSTRAP,
+      KAFKA_SSL: 'true',
+      KAFKA_SASL_MECHANISM: 'scram-sha-512',
+      STORE: 'arango',
+      ARANGO_URL: `https://${ARANGO_DEPLOYMENT}.${NAMESPACE}.svc:8529`,
+      BINANCE_REST_URL: 'https://api.binance.com',
+      IMAGE_REGISTRY,
+      IMAGE_TAG,
+      LOG_LEVEL: 'info',
+    },
+  };
+}
+
+export function kafka() {
+  const nodePool = {
+    apiVersion: 'kafka.strimzi.io/v1',
+    kind: 'KafkaNodePool',
+    metadata: { ...meta('dual-role'), labels: { 'strimzi.io/cluster': KAFKA_CLUSTER } },
+    spec: {
+      replicas: why(3, 'three brokers: acks=all survives one down'),
+      roles: why(['controller', 'broker'], 'KRaft, no ZooKeeper'),
+      storage: { type: 'jbod', volumes: [{ id: 0, type: 'persistent-claim', size: '100Gi', deleteClaim: false, kraftMetadata: 'shared' }] },
+      resources: { requests: { cpu: '500m', memory: '2Gi' }, limits: { cpu: '2', memory: '2Gi' } },
+    },
+  };
+  const cluster = {
+    apiVersion: 'kafka.strimzi.io/v1',
+    kind: 'Kafka',
+    metadata: meta(KAFKA_CLUSTER),
+    spec: {
+      kafka: {
+        listeners: [{ name: 'tls', port: 9093, type: 'internal', tls: true, authentication: { type: why('scram-sha-512', 'every function has its own user and password') } }],
+        authorization: { type: why('simple', 'ACLs per user from the registry') },
+        config: {
+          'default.replication.factor': 3,
+          'min.insync.replicas': why(2, 'acks=all writes survive one broker down'),
+          'offsets.topic.replication.factor': 3,
+          'transaction.state.log.replication.factor': 3,
+          'auto.create.topics.enable': why(false, 'topics are declared (KafkaTopic) or created on purpose (data topics)'),
+        },
+      },
+      entityOperator: { topicOperator: {}, userOperator: {} },
+    },
+  };
+  return [nodePool, cluster];
+}
+
+const topic = (name: string, partitions: number, retentionMs: number, reason: string) => ({
+  apiVersion: 'kafka.strimzi.io/v1',
+  kind: 'KafkaTopic',
+  metadata: { ...meta(name), labels: { 'strimzi.io/cluster': KAFKA_CLUSTER } },
+  spec: { partitions: why(partitions, reason), replicas: 3, config: { 'retention.ms': retentionMs, 'min.insync.replicas': 2 } },
+});
+
+/** The long-lived topics; data topics are created per step by the orchestrator and deleted after the workflow. */
+export function kafkaTopics() {
+  const week = 7 * 86_400_000;
+  return [
+    ...[TARGETS.loader, TARGETS.persister].map((target) =>
+      topic(controlTopicFor(target).name, COMMAND_PARTITIONS, week, `at most ${COMMAND_PARTITIONS} instances of ${target} share its commands`),
+    ),
+    topic(eventsTopic.name, 3, week, 'keyed by queue_id: one workflow step stays in order'),
+    topic(DEAD_LETTER_TOPIC, 3, 30 * 86_400_000, 'dead letters are kept a month, to be looked at'),
+  ];
+}
+
+type Acl = { resource: { type: 'topic' | 'group'; name: string; patternType: 'literal' | 'prefix' }; operations: string[] };
+
+/** A function's ACLs from its reads, writes and groups in the registry; `<queue_id>-data` becomes the wf- prefix. */
+function aclsOf(spec: FunctionSpec): Acl[] {
+  const topicResource = (name: string) =>
+    name.includes('<queue_id>')
+      ? { type: 'topic' as const, name: DATA_TOPIC_PREFIX, patternType: 'prefix' as const }
+      : { type: 'topic' as const, name, patternType: 'literal' as const };
+  const acls: Acl[] = [
+    ...spec.reads.map((name) => ({ resource: topicResource(name), operations: ['Read', 'Describe', 'Create'] })),
+    ...spec.writes.map((name) => ({ resource: topicResource(name), operations: ['Write', 'Describe', 'Create'] })),
+    ...spec.groups.map((name) => ({ resource: { type: 'group' as const, name, patternType: 'literal' as const }, operations: ['Read', 'Describe'] })),
+  ];
+  if (spec.name === 'orchestrator')
+    acls.push(
+      { resource: topicResource('<queue_id>-data'), operations: ['Delete', 'Describe'] },
+      { resource: { type: 'group', name: GROUPS.persister, patternType: 'literal' }, operations: ['Describe'] },
+    );
+  return acls;
+}
+
+const user = (name: string, acls: Acl[]) => ({
+  apiVersion: 'kafka.strimzi.io/v1',
+  kind: 'KafkaUser',
+  metadata: { ...meta(name), labels: { 'strimzi.io/cluster': KAFKA_CLUSTER } },
+  spec: { authentication: { type: 'scram-sha-512' }, authorization: { type: 'simple', acls } },
+});
+
+export function kafkaUsers() {
+  const stepTargets = FUNCTIONS.filter((f) => f.target).map((f) => f.target!);
+  return [
+    ...deployed().map((spec) => user(spec.name, aclsOf(spec))),
+    user(KEDA_USER, [
+      ...stepTargets.map((t) => ({ resource: { type: 'topic' as const, name: controlTopicFor(t).name, patternType: 'literal' as const }, operations: ['Describe'] })),
+      ...stepTargets.map((t) => ({ resource: { type: 'group' as const, name: commandGroupFor(t), patternType: 'literal' as const }, operations: ['Describe'] })),
+    ]),
+    user(KNATIVE_SOURCE_USER, [
+      { resource: { type: 'topic', name: eventsTopic.name, patternType: 'literal' }, operations: ['Read', 'Describe'] },
+      { resource: { type: 'group', name: GROUPS.orchestrator, patternType: 'literal' }, operations: ['Read', 'Describe'] },
+    ]),
+  ];
+}
+
+export function arangodb() {
+  return {
+    apiVersion: 'database.arangodb.com/v1',
+    kind: 'ArangoDeployment',
+    metadata: meta(ARANGO_DEPLOYMENT),
+    spec: {
+      mode: why('Cluster', 'three DB-servers keep every workflow and dataset through the loss of one'),
+      environment: 'Production',
+      tls: { caSecretName: `${ARANGO_DEPLOYMENT}-ca` },
+      bootstrap: { passwordSecretNames: { root: `${ARANGO_DEPLOYMENT}-root` } },
+      dbservers: { count: 3, resources: { requests: { cpu: '500m', memory: '2Gi' }, limits: { memory: '4Gi' } } },
+      coordinators: { count: 2 },
+      agents: { count: 3 },
+    },
+  };
+}
+
+export function minio() {
+  const labels = { 'app.kubernetes.io/name': MINIO, 'app.kubernetes.io/part-of': PART_OF };
+  const service = {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { ...meta(MINIO), labels },
+    spec: { selector: { 'app.kubernetes.io/name': MINIO }, ports: [{ name: 's3', port: 9000 }] },
+  };
+  const statefulSet = {
+    apiVersion: 'apps/v1',
+    kind: 'StatefulSet',
+    metadata: { ...meta(MINIO), labels },
+    spec: {
+      serviceName: MINIO,
+      replicas: why(1, 'one node for the model registry; the MinIO operator is the way to a distributed setup'),
+      selector: { matchLabels: { 'app.kubernetes.io/name': MINIO } },
+      template: {
+        metadata: { labels },
+        spec: {
+          securityContext: podSecurity,
+          automountServiceAccountToken: false,
+          containers: [
+            {
+              name: MINIO,
+              image: 'quay.io/minio/minio:RELEASE.2025-09-07T16-13-09Z',
+              args: ['server', '/data', '--address', ':9000'],
+              envFrom: [{ secretRef: { name: why('minio-credentials', 'MINIO_ROOT_USER and MINIO_ROOT_PASSWORD, created before the first apply (README)') } }],
+              ports: [{ name: 's3', containerPort: 9000 }],
+              readinessProbe: { httpGet: { path: '/minio/health/ready', port: 9000 }, periodSeconds: 10 },
+              livenessProbe: { httpGet: { path: '/minio/health/live', port: 9000 }, periodSeconds: 20 },
+              resources: { requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } },
+              securityContext: containerSecurity,
+              volumeMounts: [
+                { name: 'data', mountPath: '/data' },
+                { name: 'tmp', mountPath: '/tmp' },
+              ],
+            },
+          ],
+          volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } }],
+        },
+      },
+      volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '50Gi' } } } }],
+    },
+  };
+  return [service, statefulSet];
+}

@@ -1,0 +1,87 @@
+// knative/: the HTTP functions as Knative Services that may scale to zero, and the KafkaSource that
+// delivers queue-events to the orchestrator as CloudEvents, so it need not stay up to consume them.
+import { eventsTopic } from '../../shared/contracts/events.ts';
+import { GROUPS } from '../../shared/contracts/names.ts';
+import type { FunctionSpec } from '../registry.ts';
+import { KAFKA_BOOTSTRAP, KAFKA_CA_SECRET, NAMESPACE, labelsOf } from './names.ts';
+import { podSpec } from './pods.ts';
+import { why } from './yaml.ts';
+
+/** The path the orchestrator takes CloudEvents on. */
+export const EVENTS_PATH = '/events';
+const SOURCE_USER = 'queue-events-source';
+
+export function knativeService(spec: FunctionSpec) {
+  if (spec.scaling.kind !== 'service') throw new Error(`${spec.name} is not an HTTP service`);
+  const { minScale, maxScale, concurrency } = spec.scaling;
+  const pod = podSpec(spec, {
+    knative: true,
+    env: [
+      { name: 'EVENTS_FROM', value: why('cloudevents', 'queue-events arrive from the KafkaSource, so the service may sleep') },
+      { name: 'LAUNCH_MODE', value: why('keda', 'KEDA starts the step functions; the orchestrator watches their pods') },
+      { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+    ],
+  });
+  return {
+    apiVersion: 'serving.knative.dev/v1',
+    kind: 'Service',
+    metadata: { name: spec.name, namespace: NAMESPACE, labels: labelsOf(spec) },
+    spec: {
+      template: {
+        metadata: {
+          labels: labelsOf(spec),
+          annotations: {
+            'autoscaling.knative.dev/min-scale': why(String(minScale), 'it may sleep: events reach it through the KafkaSource'),
+            'autoscaling.knative.dev/max-scale': why(String(maxScale), 'one engine serializes a workflow’s updates'),
+          },
+        },
+        spec: {
+          containerConcurrency: why(concurrency, 'requests one instance serves at once'),
+          timeoutSeconds: why(300, 'long enough for a WebSocket follower of a long workflow to reconnect rarely'),
+          ...pod,
+        },
+      },
+    },
+  };
+}
+
+/** queue-events to the orchestrator as CloudEvents, in the seed's consumer group. */
+export function eventsSource(orchestrator: FunctionSpec) {
+  return {
+    apiVersion: 'sources.knative.dev/v1beta1',
+    kind: 'KafkaSource',
+    metadata: { name: 'queue-events', namespace: NAMESPACE, labels: labelsOf(orchestrator) },
+    spec: {
+      consumerGroup: why(GROUPS.orchestrator, "the seed's queue-manager group, with its own offsets"),
+      bootstrapServers: [KAFKA_BOOTSTRAP],
+      topics: [eventsTopic.name],
+      net: {
+        sasl: {
+          enable: true,
+          user: { secretKeyRef: { name: 'queue-events-source-settings', key: 'user' } },
+          password: { secretKeyRef: { name: SOURCE_USER, key: 'password' } },
+          type: { secretKeyRef: { name: 'queue-events-source-settings', key: 'saslType' } },
+        },
+        tls: { enable: true, caCert: { secretKeyRef: { name: KAFKA_CA_SECRET, key: 'ca.crt' } } },
+      },
+      delivery: {
+        retry: why(10, 'a 5xx is redelivered: the orchestrator answers 2xx only once an event is applied'),
+        backoffPolicy: 'exponential',
+        backoffDelay: 'PT0.5S',
+      },
+      sink: { ref: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', name: orchestrator.name }, uri: EVENTS_PATH },
+    },
+  };
+}
+
+export function eventsSourceSettings() {
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 'queue-events-source-settings', namespace: NAMESPACE },
+    type: 'Opaque',
+    stringData: { user: SOURCE_USER, saslType: 'SCRAM-SHA-512' },
+  };
+}
+
+export const KNATIVE_SOURCE_USER = SOURCE_USER;
