@@ -1,6 +1,7 @@
 // `npm run bench`: measures the platform and writes the figures into README between the bench markers.
 import { readFile, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
+import { benchBundles } from './bundles.ts';
 import { benchColdStart } from './cold-start.ts';
 import { benchIngest } from './ingest.ts';
 import { benchMemory } from './memory.ts';
@@ -47,6 +48,13 @@ async function main() {
   log(
     `| cold start, process start → /readyz 200 | \`streamforge up\` (simulator, loader, persister, orchestrator) | median **${fmt(cold.medianMs)} ms**, max ${fmt(cold.maxMs)} ms over ${cold.runs} runs |`,
   );
+
+  const { bareNodeMs, bundles } = await benchBundles();
+  for (const bundle of bundles) {
+    log(
+      `| bundle \`dist/${bundle.name}.mjs\`, process start → /readyz 200 | \`node dist/${bundle.name}.mjs\` as its container starts it (embedded adapters); ${fmt(bundle.bytes / 1024)} KiB loaded at start | median **${fmt(bundle.medianMs)} ms** (max ${fmt(bundle.maxMs)}) = **${(bundle.medianMs / bareNodeMs).toFixed(1)}×** bare Node (\`node -e 0\`: ${fmt(bareNodeMs)} ms; goal 3×) |`,
+    );
+  }
 
   const broker = await startBroker();
   try {

@@ -116,12 +116,13 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     // One engine serializes a workflow's updates, so one replica; it may sleep when idle.
     scaling: { kind: 'service', minScale: 0, maxScale: 1, concurrency: 100 },
     async start({ config, ports, restUrl }) {
-      const { createOrchestrator, attachWorkflowSocket, createKubeLauncher } = await import('../functions/orchestrator/index.ts');
+      const { createOrchestrator, attachWorkflowSocket } = await import('../functions/orchestrator/index.ts');
       const { launchMode, namespace } = config.cluster;
+      // The Kubernetes client is loaded only in a cluster.
       const launcher =
         launchMode === 'local'
           ? undefined
-          : createKubeLauncher({
+          : (await import('../functions/orchestrator/launcher.ts')).createKubeLauncher({
               mode: launchMode,
               namespace,
               podTemplate: await jobPodTemplate(),

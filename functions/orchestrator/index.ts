@@ -7,7 +7,7 @@ import { exchangeCatalog } from './exchange-catalog.ts';
 import type { Launcher } from './launcher.ts';
 import type { WatchdogOptions } from './watchdog.ts';
 
-export { createKubeLauncher, type Launcher } from './launcher.ts';
+export type { Launcher } from './launcher.ts';
 
 export { attachWorkflowSocket } from './ws.ts';
 export type { WorkflowEngine } from './engine.ts';

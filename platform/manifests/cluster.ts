@@ -1,6 +1,7 @@
 // cluster/: what the functions stand on: the namespace, a ServiceAccount each, least-privilege RBAC,
 // NetworkPolicies, the shared configuration, Kafka (Strimzi) with its topics and SCRAM users whose ACLs
-// come from each function's reads and writes in the registry, ArangoDB (kube-arangodb) and MinIO.
+// come from each function's reads and writes in the registry, and ArangoDB (kube-arangodb). The
+// operators, Knative and MinIO come from terraform/.
 import { controlTopicFor } from '../../shared/contracts/control.ts';
 import { eventsTopic } from '../../shared/contracts/events.ts';
 import { GROUPS, TARGETS, commandGroupFor } from '../../shared/contracts/names.ts';
@@ -8,7 +9,6 @@ import { DEAD_LETTER_TOPIC } from '../../shared/harness/dead-letter.ts';
 import { COMMAND_PARTITIONS, FUNCTIONS, type FunctionSpec } from '../registry.ts';
 import { ARANGO_DEPLOYMENT, CONFIG_MAP, IMAGE_REGISTRY, IMAGE_TAG, KAFKA_BOOTSTRAP, KAFKA_CLUSTER, KEDA_USER, MINIO, NAMESPACE, PART_OF } from './names.ts';
 import { KNATIVE_SOURCE_USER } from './knative.ts';
-import { containerSecurity, podSecurity } from './pods.ts';
 import { why } from './yaml.ts';
 
 const meta = (name: string, extra: Record<string, unknown> = {}) => ({ name, namespace: NAMESPACE, labels: { 'app.kubernetes.io/part-of': PART_OF }, ...extra });
@@ -85,7 +85,7 @@ export function networkPolicies() {
       egress: [
         { to: [{ podSelector: { matchLabels: { 'strimzi.io/cluster': KAFKA_CLUSTER } } }], ports: [{ port: 9093 }] },
         { to: [{ podSelector: { matchLabels: { arango_deployment: ARANGO_DEPLOYMENT } } }], ports: [{ port: 8529 }] },
-        { to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': MINIO } } }], ports: [{ port: 9000 }] },
+        { to: [inNamespace(why(MINIO, 'terraform/ installs MinIO in a namespace of its own'))], ports: [{ port: 9000 }] },
       ],
     }),
     policy('loader-to-exchange', {
@@ -250,51 +250,4 @@ export function arangodb() {
       agents: { count: 3 },
     },
   };
-}
-
-export function minio() {
-  const labels = { 'app.kubernetes.io/name': MINIO, 'app.kubernetes.io/part-of': PART_OF };
-  const service = {
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: { ...meta(MINIO), labels },
-    spec: { selector: { 'app.kubernetes.io/name': MINIO }, ports: [{ name: 's3', port: 9000 }] },
-  };
-  const statefulSet = {
-    apiVersion: 'apps/v1',
-    kind: 'StatefulSet',
-    metadata: { ...meta(MINIO), labels },
-    spec: {
-      serviceName: MINIO,
-      replicas: why(1, 'one node for the model registry; the MinIO operator is the way to a distributed setup'),
-      selector: { matchLabels: { 'app.kubernetes.io/name': MINIO } },
-      template: {
-        metadata: { labels },
-        spec: {
-          securityContext: podSecurity,
-          automountServiceAccountToken: false,
-          containers: [
-            {
-              name: MINIO,
-              image: 'quay.io/minio/minio:RELEASE.2025-09-07T16-13-09Z',
-              args: ['server', '/data', '--address', ':9000'],
-              envFrom: [{ secretRef: { name: why('minio-credentials', 'MINIO_ROOT_USER and MINIO_ROOT_PASSWORD, created before the first apply (README)') } }],
-              ports: [{ name: 's3', containerPort: 9000 }],
-              readinessProbe: { httpGet: { path: '/minio/health/ready', port: 9000 }, periodSeconds: 10 },
-              livenessProbe: { httpGet: { path: '/minio/health/live', port: 9000 }, periodSeconds: 20 },
-              resources: { requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } },
-              securityContext: containerSecurity,
-              volumeMounts: [
-                { name: 'data', mountPath: '/data' },
-                { name: 'tmp', mountPath: '/tmp' },
-              ],
-            },
-          ],
-          volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } }],
-        },
-      },
-      volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '50Gi' } } } }],
-    },
-  };
-  return [service, statefulSet];
 }

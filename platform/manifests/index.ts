@@ -2,7 +2,7 @@
 // checked in; a test fails when they differ from what this writes.
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { FUNCTIONS, functionNamed } from '../registry.ts';
-import { arangodb, configMap, kafka, kafkaTopics, kafkaUsers, minio, namespace, networkPolicies, rbac, serviceAccounts } from './cluster.ts';
+import { arangodb, configMap, kafka, kafkaTopics, kafkaUsers, namespace, networkPolicies, rbac, serviceAccounts } from './cluster.ts';
 import { scaledConsumer, scaledJob, triggerAuthentication } from './keda.ts';
 import { eventsSource, eventsSourceSettings, knativeService } from './knative.ts';
 import { manifestFile } from './yaml.ts';
@@ -26,7 +26,6 @@ export function generateManifests(): Map<string, string> {
   add('cluster/51-kafka-topics.yaml', 'The long-lived topics; data topics are made per step and deleted after their workflow.', kafkaTopics());
   add('cluster/52-kafka-users.yaml', 'A SCRAM user per function, with ACLs from the topics and groups it uses in the registry.', kafkaUsers());
   add('cluster/60-arangodb.yaml', 'The store: ArangoDB through kube-arangodb.', [arangodb()]);
-  add('cluster/70-minio.yaml', 'The object store (model registry): MinIO through the S3 API.', minio());
 
   add('keda/00-trigger-authentication.yaml', "KEDA's credentials for Kafka.", triggerAuthentication());
   for (const spec of FUNCTIONS) {

@@ -80,7 +80,7 @@ describe('generated manifests', () => {
 
   it('run every pod non-root, read-only, without privileges, with requests and limits', async () => {
     const pods = [...(await checkedIn()).values()].flat().flatMap(podSpecs);
-    expect(pods.length).toBe(4);
+    expect(pods.length).toBe(3);
     for (const pod of pods) {
       expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
       for (const container of pod.containers) {

@@ -23,6 +23,9 @@ async function freePortPair(): Promise<number> {
 }
 
 export default async function setup(): Promise<() => Promise<void>> {
+  // The functions run from their bundles, as in their containers.
+  const { buildBundles } = await import('../../platform/build.ts');
+  await buildBundles();
   if (process.env.KAFKA_BROKERS) return async () => undefined;
   const port = await freePortPair();
   await run('bash', [script, 'start', '--port', String(port)], { maxBuffer: 16 * 1024 * 1024, timeout: 600_000 });

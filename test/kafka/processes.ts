@@ -1,8 +1,9 @@
-// Functions as separate processes on Kafka, as they run in pods: start, wait for /readyz, kill, restart.
-import { spawn, type ChildProcess } from 'node:child_process';
+// Functions as separate processes on Kafka, started as their containers start them (`node dist/<name>.mjs`,
+// the bundles the global setup builds): start, wait for /readyz, SIGTERM, SIGKILL, restart.
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 
-const bin = new URL('../../bin/streamforge.ts', import.meta.url).pathname;
+const dist = new URL('../../dist/', import.meta.url).pathname;
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -26,7 +27,7 @@ export interface FunctionProcess {
 
 export async function startFunctionProcess(name: string, env: Record<string, string>, readyTimeoutMs = 60_000): Promise<FunctionProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [bin, 'fn', name], {
+  const child = spawn(process.execPath, [`${dist}${name}.mjs`], {
     env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
