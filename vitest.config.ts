@@ -11,7 +11,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['functions/**/*.test.ts', 'shared/**/*.test.ts', 'platform/**/*.test.ts', 'test/**/*.test.ts'],
-          exclude: ['test/kafka/**', 'test/k8s/**', '**/node_modules/**'],
+          exclude: ['test/kafka/**', 'test/k8s/**', 'test/keda/**', '**/node_modules/**'],
         },
       },
       {
@@ -34,6 +34,17 @@ export default defineConfig({
           globalSetup: ['test/k8s/global-setup.ts'],
           fileParallelism: false,
           testTimeout: 120_000,
+          hookTimeout: 3_600_000,
+        },
+      },
+      {
+        // The real KEDA operator on the local control plane, with the process node (`streamforge cluster up`).
+        extends: true,
+        test: {
+          name: 'keda',
+          include: ['test/keda/**/*.test.ts'],
+          fileParallelism: false,
+          testTimeout: 600_000,
           hookTimeout: 3_600_000,
         },
       },

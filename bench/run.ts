@@ -2,6 +2,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { benchBundles } from './bundles.ts';
+import { benchColdPath } from './cold-path.ts';
 import { benchColdStart } from './cold-start.ts';
 import { benchIngest } from './ingest.ts';
 import { benchMemory } from './memory.ts';
@@ -84,6 +85,12 @@ async function main() {
   } finally {
     await broker.stop();
   }
+
+  const path = await benchColdPath();
+  log(
+    `| cold path with the real KEDA operator, POST /workflows → first record persisted | BTCUSDT api_candles_5m one day on \`streamforge cluster up\`; every step function at zero | **${fmt(path.coldMs)} ms**, of which ${fmt(Math.max(0, path.untilJobMs))} ms until KEDA created the first Job (its polling interval is ${path.pollingIntervalSeconds} s) |`,
+  );
+  log(`| warm path, same | the functions' pods still up from the workflow before | **${fmt(path.warmMs)} ms** |`);
 
   const readme = await readFile(README, 'utf8');
   const from = readme.indexOf(START);

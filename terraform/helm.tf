@@ -1,12 +1,18 @@
 # The platform the functions run on, as Helm releases: five operators from their projects' own charts,
-# then one small local chart (charts/platform) with the resources those operators reconcile.
+# then one small local chart (charts/platform) with Knative's own resources.
 #
-# Why a local chart and not kubernetes_manifest for the custom resources (KnativeServing,
-# KnativeEventing, Kafka, KafkaNodePool, ArangoDeployment): kubernetes_manifest reads the CRD's schema
-# at plan time, so it cannot plan against a cluster that does not exist yet, nor a CRD that an operator
-# chart installs in the same apply; every fresh environment would need a second, targeted apply. Helm
-# resolves kinds only at install time, after depends_on has installed the operators and their CRDs,
-# so one `terraform apply` builds everything.
+# The split with cluster/ (generated from the function registry): Terraform installs the operators,
+# Knative's KnativeServing/KnativeEventing and MinIO; cluster/ holds the application's resources,
+# among them the Strimzi Kafka + KafkaNodePool, KafkaTopics, KafkaUsers and the ArangoDeployment, all
+# in the namespace streamforge that cluster/ itself creates. So the operators below must reconcile
+# resources in a namespace that does not exist yet when they are installed, and nothing here creates
+# a resource that cluster/ also creates.
+#
+# Why a local chart and not kubernetes_manifest for KnativeServing and KnativeEventing:
+# kubernetes_manifest reads the CRD's schema at plan time, so it cannot plan against a cluster that
+# does not exist yet, nor a CRD that an operator chart installs in the same apply; every fresh
+# environment would need a second, targeted apply. Helm resolves kinds only at install time, after
+# depends_on has installed the operator and its CRDs, so one `terraform apply` builds everything.
 #
 # Knative is installed the way its documentation describes for the Operator: the knative-operator
 # chart, then KnativeServing and KnativeEventing resources. The Kafka source (KafkaSource from
@@ -29,14 +35,26 @@ locals {
 
 resource "helm_release" "strimzi" {
   name        = "strimzi"
-  namespace   = kubernetes_namespace_v1.this["kafka"].metadata[0].name
+  namespace   = kubernetes_namespace_v1.this["strimzi"].metadata[0].name
   repository  = local.chart_repositories.strimzi
   chart       = "strimzi-kafka-operator"
   version     = var.strimzi_chart_version
   max_history = local.helm_max_history
 
-  # The operator watches its own namespace, where charts/platform puts the Kafka cluster.
-  values = [yamlencode({ watchAnyNamespace = false })]
+  values = [yamlencode({
+    # cluster/50-kafka.yaml puts the Kafka cluster in namespace streamforge. watchNamespaces =
+    # ["streamforge"] would be least privilege, but the chart then creates RoleBindings inside that
+    # namespace at install time and the operator watches it from the start, while the namespace only
+    # appears with `kubectl apply -k cluster/` - which itself needs the Kafka CRDs this release
+    # installs. Terraform would have to create the namespace (cluster/ owns it) or the apply would
+    # fail. watchAnyNamespace binds the operator cluster-wide (ClusterRoleBindings, STRIMZI_NAMESPACE
+    # "*"), so one `terraform apply` followed by `kubectl apply -k cluster/` works.
+    watchAnyNamespace = true
+    # streamforge enforces the restricted Pod Security Standard (cluster/00-namespace.yaml). Strimzi's
+    # default provider is baseline, which leaves runAsNonRoot, seccomp and dropped capabilities unset,
+    # so admission would refuse the Kafka pods; the restricted provider sets them on every pod it makes.
+    extraEnvs = [{ name = "STRIMZI_POD_SECURITY_PROVIDER_CLASS", value = "restricted" }]
+  })]
 }
 
 resource "helm_release" "keda" {
@@ -57,17 +75,34 @@ resource "helm_release" "knative_operator" {
   max_history = local.helm_max_history
 }
 
+# kube-arangodb runs in the namespace of the ArangoDeployment it manages. The chart has no setting to
+# watch other namespaces or the whole cluster: operator.scope only chooses the RBAC ("legacy": a few
+# cluster-wide reads - CRDs, nodes, namespaces, persistent volumes - plus a Role in its own namespace;
+# "namespaced": that Role only), and the operator's informers are bound to its own namespace
+# (MY_POD_NAMESPACE). Its documentation's way to serve several namespaces is one release per namespace.
+# So the release goes into streamforge, where cluster/60-arangodb.yaml puts the ArangoDeployment.
+#
+# create_namespace: on a fresh cluster that namespace does not exist yet, and cluster/ cannot come
+# first because the ArangoDeployment needs the CRDs this chart installs. Helm creates the bare
+# namespace if it is missing; it is neither in Terraform's state nor in the Helm release, so neither
+# ever changes or deletes it, and `kubectl apply -k cluster/` then takes it over and adds its
+# pod-security labels. The operator's pod already satisfies the restricted standard (non-root,
+# RuntimeDefault seccomp, no privilege escalation, all capabilities dropped).
 resource "helm_release" "kube_arangodb" {
-  name        = "kube-arangodb"
-  namespace   = kubernetes_namespace_v1.this["arangodb"].metadata[0].name
-  repository  = local.chart_repositories.arangodb
-  chart       = "kube-arangodb"
-  version     = var.kube_arangodb_chart_version
-  max_history = local.helm_max_history
+  name             = "kube-arangodb"
+  namespace        = local.app_namespace
+  create_namespace = true
+  repository       = local.chart_repositories.arangodb
+  chart            = "kube-arangodb"
+  version          = var.kube_arangodb_chart_version
+  max_history      = local.helm_max_history
 
-  # Only the deployment operator is used; local storage and backups would be extra controllers to run.
   values = [yamlencode({
     operator = {
+      # The chart's default, stated: "namespaced" would drop the cluster-wide reads above, which the
+      # deployment operator's inspector reads (nodes, persistent volumes); they do not widen what it manages.
+      scope = "legacy"
+      # Local storage and backups would be extra controllers to run.
       features = { deployment = true, storage = false, backup = false }
     }
   })]
@@ -94,42 +129,24 @@ resource "helm_release" "minio" {
   })]
 }
 
+# Knative's own resources (charts/platform). The release lives in the operator's namespace; the
+# resources name their own (knative-serving, knative-eventing).
 resource "helm_release" "platform" {
   name        = "streamforge-platform"
-  namespace   = kubernetes_namespace_v1.this["app"].metadata[0].name
+  namespace   = kubernetes_namespace_v1.this["knative_operator"].metadata[0].name
   chart       = "${path.module}/charts/platform"
   max_history = local.helm_max_history
 
   values = [yamlencode({
-    nodeSelector = local.system_node_selector
     knative = {
       servingNamespace  = kubernetes_namespace_v1.this["knative_serving"].metadata[0].name
       eventingNamespace = kubernetes_namespace_v1.this["knative_eventing"].metadata[0].name
       domain            = var.knative_domain
       kafkaSource       = true
     }
-    kafka = {
-      name              = local.kafka_cluster_name
-      namespace         = kubernetes_namespace_v1.this["kafka"].metadata[0].name
-      replicas          = var.kafka.replicas
-      storageSize       = var.kafka.storage_size
-      replicationFactor = local.kafka_replication_factor
-      minInsyncReplicas = local.kafka_min_insync
-    }
-    arangodb = {
-      name        = local.arangodb_deployment_name
-      namespace   = kubernetes_namespace_v1.this["arangodb"].metadata[0].name
-      image       = var.arangodb.image
-      storageSize = var.arangodb.storage_size
-      tls         = var.arangodb.tls
-    }
   })]
 
-  # The operators must be running, and their CRDs registered, before these resources can be created;
-  # on destroy the order reverses, so the operators clean up what they made before they go.
-  depends_on = [
-    helm_release.strimzi,
-    helm_release.knative_operator,
-    helm_release.kube_arangodb,
-  ]
+  # The operator must be running, and its CRDs registered, before these resources can be created;
+  # on destroy the order reverses, so the operator removes Serving and Eventing before it goes.
+  depends_on = [helm_release.knative_operator]
 }

@@ -22,7 +22,8 @@ resource "google_project_iam_member" "nodes" {
   member  = google_service_account.nodes.member
 }
 
-# One Google service account per function identity (locals.tf lists them).
+# One Google service account per function identity (locals.tf lists them), model-registry included:
+# it has no ServiceAccount in cluster/ yet, but the models bucket's grant is already its own.
 resource "google_service_account" "workload" {
   for_each = local.workloads
 
@@ -32,14 +33,16 @@ resource "google_service_account" "workload" {
   depends_on = [google_project_service.this]
 }
 
-# Lets the Kubernetes ServiceAccount <app_namespace>/<name> act as the Google service account of the
-# same name. The workload pool only exists once a cluster with Workload Identity does, hence depends_on.
+# Lets the Kubernetes ServiceAccount streamforge/<name> act as the Google service account of the same
+# name. The binding names the ServiceAccount, it does not need it to exist: cluster/ creates it later,
+# and the annotation on it (the workload_identity_annotations output) completes the link. The
+# workload pool only exists once a cluster with Workload Identity does, hence depends_on.
 resource "google_service_account_iam_member" "workload_identity" {
   for_each = local.workloads
 
   service_account_id = google_service_account.workload[each.key].name
   role               = "roles/iam.workloadIdentityUser"
-  member             = "serviceAccount:${local.workload_pool}[${var.app_namespace}/${each.key}]"
+  member             = "serviceAccount:${local.workload_pool}[${local.app_namespace}/${each.key}]"
 
   depends_on = [google_container_cluster.main]
 }

@@ -1,6 +1,10 @@
-# Namespaces and the functions' Kubernetes ServiceAccounts. Namespaces are created here rather than
-# by Helm (create_namespace) so that a release is destroyed before its namespace, and so the
-# KnativeServing and KnativeEventing resources have theirs before the platform chart runs.
+# Namespaces of the operators, Knative and MinIO, and MinIO's root Secret. They are created here
+# rather than by Helm (create_namespace) so that a release is destroyed before its namespace, and so
+# the KnativeServing and KnativeEventing resources have theirs before the platform chart runs.
+#
+# The application's namespace (streamforge) and the functions' Kubernetes ServiceAccounts are not
+# here: cluster/00-namespace.yaml and cluster/10-service-accounts.yaml create them, and the
+# workload_identity_annotations output links those ServiceAccounts to their Google service accounts.
 
 resource "kubernetes_namespace_v1" "this" {
   for_each = local.namespaces
@@ -8,21 +12,6 @@ resource "kubernetes_namespace_v1" "this" {
   metadata {
     name   = each.value
     labels = { "app.kubernetes.io/part-of" = "streamforge" }
-  }
-}
-
-# The pattern every function follows: its pod runs as one of these ServiceAccounts, and the annotation
-# makes GKE's metadata server hand it tokens of the matching Google service account (iam.tf).
-# The function manifests reference these accounts by name and must not create them.
-resource "kubernetes_service_account_v1" "workload" {
-  for_each = local.workloads
-
-  metadata {
-    name      = each.key
-    namespace = kubernetes_namespace_v1.this["app"].metadata[0].name
-    annotations = {
-      "iam.gke.io/gcp-service-account" = google_service_account.workload[each.key].email
-    }
   }
 }
 

@@ -10,10 +10,15 @@ locals {
   pods_range_name     = "${var.name}-pods"
   services_range_name = "${var.name}-services"
 
-  # Kubernetes ServiceAccounts of the functions, each bound to its own Google service account through
-  # Workload Identity. Kafka, ArangoDB and MinIO are in the cluster, so only model-registry holds a
-  # grant (the models bucket, iam.tf); the others exist so that a grant later is one IAM binding and
-  # nothing ever falls back to the node's service account.
+  # The application's namespace. cluster/00-namespace.yaml creates it (with its pod-security labels),
+  # and every generated manifest names it, so it is a constant here, not an input: the Workload
+  # Identity bindings below must name the namespace the ServiceAccounts really live in.
+  app_namespace = "streamforge"
+
+  # One Google service account per function identity, each bound through Workload Identity to the
+  # Kubernetes ServiceAccount <app_namespace>/<key>. Kafka, ArangoDB and MinIO are in the cluster, so
+  # only model-registry holds a grant (the models bucket, iam.tf); the others exist so that a grant
+  # later is one IAM binding and nothing ever falls back to the node's service account.
   workloads = {
     orchestrator     = "Workflow API and orchestrator"
     loader           = "Binance loaders"
@@ -21,27 +26,23 @@ locals {
     "model-registry" = "Model trainers and the model registry"
   }
 
-  # Pods that must not be preempted (brokers, database, object store) are pinned to the on-demand pool
-  # by GKE's own node-pool label; everything else may land on Spot workers and is restarted if evicted.
+  # The Kubernetes ServiceAccounts cluster/10-service-accounts.yaml creates. Terraform does not create
+  # them; the workload_identity_annotations output annotates these after `kubectl apply -k cluster/`.
+  # model-registry is not among them: its Google account and binding wait for the model registry's
+  # ServiceAccount (README.md).
+  cluster_service_accounts = ["orchestrator", "loader", "persister"]
+
+  # Pods that must not be preempted are pinned to the on-demand pool by GKE's own node-pool label;
+  # everything else may land on Spot workers and is restarted if evicted.
   system_node_selector = { "cloud.google.com/gke-nodepool" = google_container_node_pool.system.name }
 
+  # Namespaces Terraform creates: the operators', Knative's and MinIO's. Not the application's (above).
   namespaces = {
-    app              = var.app_namespace
-    kafka            = "kafka"
+    strimzi          = "strimzi"
     keda             = "keda"
     knative_operator = "knative-operator"
     knative_serving  = "knative-serving"
     knative_eventing = "knative-eventing"
-    arangodb         = "arangodb"
     minio            = "minio"
   }
-
-  kafka_cluster_name = var.name
-  # Strimzi names the bootstrap Service <cluster>-kafka-bootstrap; 9092 is the plain listener (helm.tf).
-  kafka_bootstrap = "${local.kafka_cluster_name}-kafka-bootstrap.${local.namespaces.kafka}.svc.cluster.local:9092"
-  # With fewer than three brokers every topic must still be creatable, so replication shrinks with them.
-  kafka_replication_factor = min(3, var.kafka.replicas)
-  kafka_min_insync         = max(1, local.kafka_replication_factor - 1)
-
-  arangodb_deployment_name = var.name
 }

@@ -1,5 +1,6 @@
 # Three pools with different promises:
-#   system  on-demand: operators, Kafka, ArangoDB, MinIO. A preempted broker or database is an outage.
+#   system  on-demand: operators, MinIO, and Kafka and ArangoDB from cluster/ (which must select
+#           streamforge.io/pool=system to land here). A preempted broker or database is an outage.
 #   workers Spot: the functions. A preempted function is a retry: offsets are committed only after the
 #           upsert, so its replacement resumes where it stopped (README.md, "nothing lost").
 #   gpu     optional, tainted, from zero: only pods that tolerate nvidia.com/gpu (the trainers) land there.

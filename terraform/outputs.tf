@@ -1,5 +1,7 @@
-# What the next steps need: kubectl access, where to push images, and the in-cluster addresses the
-# function manifests configure (KAFKA_BROKERS, ARANGO_URL, IMAGE_REGISTRY).
+# What the next steps need: kubectl access, where to push images, the commands that link the functions'
+# ServiceAccounts (created by cluster/) to their Google service accounts, and MinIO's address. Kafka's
+# and ArangoDB's addresses are not here: cluster/ defines those resources and its ConfigMap
+# (cluster/40-config.yaml) already carries KAFKA_BROKERS and ARANGO_URL.
 
 output "cluster_name" {
   description = "GKE cluster name."
@@ -53,13 +55,21 @@ output "node_service_account" {
 }
 
 output "workload_identity_service_accounts" {
-  description = "Kubernetes ServiceAccount (in app_namespace) => Google service account it acts as."
+  description = "Function identity => Google service account it acts as, through the Kubernetes ServiceAccount of that name in namespace streamforge (model-registry: reserved, no ServiceAccount in cluster/ yet)."
   value       = { for name, account in google_service_account.workload : name => account.email }
 }
 
+output "workload_identity_annotations" {
+  description = "Run after `kubectl apply -k cluster/`: annotates each ServiceAccount cluster/ creates with the Google service account it acts as (Workload Identity)."
+  value = [
+    for ksa in local.cluster_service_accounts :
+    "kubectl annotate serviceaccount --namespace ${local.app_namespace} ${ksa} iam.gke.io/gcp-service-account=${google_service_account.workload[ksa].email} --overwrite"
+  ]
+}
+
 output "app_namespace" {
-  description = "Namespace of the functions and their ServiceAccounts."
-  value       = kubernetes_namespace_v1.this["app"].metadata[0].name
+  description = "Namespace of the functions and their ServiceAccounts; created by cluster/, not by Terraform."
+  value       = local.app_namespace
 }
 
 output "models_bucket" {
@@ -67,17 +77,7 @@ output "models_bucket" {
   value       = google_storage_bucket.models.name
 }
 
-output "kafka_bootstrap_servers" {
-  description = "Kafka bootstrap address inside the cluster (value for KAFKA_BROKERS)."
-  value       = local.kafka_bootstrap
-}
-
-output "arangodb_url" {
-  description = "ArangoDB inside the cluster (value for ARANGO_URL); the root password is in Secret <name>-root-password of the arangodb namespace."
-  value       = "${var.arangodb.tls ? "https" : "http"}://${local.arangodb_deployment_name}.${local.namespaces.arangodb}.svc.cluster.local:8529"
-}
-
 output "minio_endpoint" {
-  description = "MinIO's S3 endpoint inside the cluster; root credentials in Secret minio-root of the minio namespace."
-  value       = "http://${helm_release.minio.name}.${local.namespaces.minio}.svc.cluster.local:9000"
+  description = "MinIO's S3 endpoint inside the cluster (standalone server in namespace minio); root credentials in Secret minio-root of that namespace."
+  value       = "http://${helm_release.minio.name}.${local.namespaces.minio}.svc:9000"
 }

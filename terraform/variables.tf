@@ -144,12 +144,12 @@ variable "system_pool" {
     max_nodes    = optional(number, 3)
     disk_size_gb = optional(number, 50)
   })
-  description = "On-demand pool for the operators and the stateful services (Kafka, ArangoDB, MinIO). Node counts are totals across zones."
+  description = "On-demand pool (nodes labelled streamforge.io/pool=system) for the operators and the stateful services: MinIO here, and Kafka and ArangoDB from cluster/, whose manifests must select it. Node counts are totals across zones."
   default     = {}
 
   validation {
     condition     = var.system_pool.min_nodes >= 1 && var.system_pool.max_nodes >= var.system_pool.min_nodes
-    error_message = "system_pool needs min_nodes >= 1 (Kafka and the operators live there) and max_nodes >= min_nodes."
+    error_message = "system_pool needs min_nodes >= 1 (the operators live there) and max_nodes >= min_nodes."
   }
 }
 
@@ -199,50 +199,10 @@ variable "registry_repository_id" {
   }
 }
 
-variable "app_namespace" {
-  type        = string
-  description = "Kubernetes namespace of the StreamForge functions and their Workload Identity service accounts."
-  default     = "streamforge"
-
-  validation {
-    condition     = can(regex("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", var.app_namespace))
-    error_message = "app_namespace must be a Kubernetes namespace name (lowercase letters, digits and hyphens, at most 63)."
-  }
-}
-
 variable "labels" {
   type        = map(string)
   description = "Extra labels for every Google Cloud resource (the google provider's default_labels)."
   default     = {}
-}
-
-variable "kafka" {
-  type = object({
-    replicas     = optional(number, 3)
-    storage_size = optional(string, "50Gi")
-  })
-  description = "Strimzi Kafka cluster (KRaft, brokers and controllers on the same nodes). Three replicas keep acknowledged records through the loss of a broker."
-  default     = {}
-
-  validation {
-    condition     = var.kafka.replicas >= 1 && can(regex("^[0-9]+(Mi|Gi|Ti)$", var.kafka.storage_size))
-    error_message = "kafka.replicas must be at least 1 and storage_size a quantity such as 50Gi."
-  }
-}
-
-variable "arangodb" {
-  type = object({
-    image        = optional(string, "arangodb/arangodb:3.12.5")
-    storage_size = optional(string, "50Gi")
-    tls          = optional(bool, false)
-  })
-  description = "ArangoDB single server for workflow state and market data. The image is pinned so an operator upgrade never upgrades the database by surprise. tls: serve HTTPS with the operator's own CA, which every client must then trust (its Secret lives in the arangodb namespace)."
-  default     = {}
-
-  validation {
-    condition     = can(regex(":[0-9]+\\.[0-9]+\\.[0-9]+", var.arangodb.image)) && can(regex("^[0-9]+(Mi|Gi|Ti)$", var.arangodb.storage_size))
-    error_message = "arangodb.image must carry an explicit version tag and storage_size be a quantity such as 50Gi."
-  }
 }
 
 variable "minio_storage_size" {
@@ -272,7 +232,7 @@ variable "knative_domain" {
 
 variable "strimzi_chart_version" {
   type        = string
-  description = "strimzi-kafka-operator chart version; the Kafka version follows it. 1.2.0 matches the CRDs scripts/k8s/crds.sh installs for the tests."
+  description = "strimzi-kafka-operator chart version; the Kafka version of cluster/50-kafka.yaml follows it (that Kafka sets none). 1.2.0 matches the CRDs scripts/k8s/crds.sh installs for the tests."
   default     = "1.2.0"
 
   validation {
@@ -305,7 +265,7 @@ variable "knative_operator_chart_version" {
 
 variable "kube_arangodb_chart_version" {
   type        = string
-  description = "arangodb/kube-arangodb chart version (the operator, not the database: see arangodb.image)."
+  description = "arangodb/kube-arangodb chart version: the operator, not the database, whose image cluster/60-arangodb.yaml would pin (spec.image)."
   default     = "1.4.4"
 
   validation {

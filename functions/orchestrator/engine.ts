@@ -72,7 +72,7 @@ export class WorkflowEngine {
 
   async create(request: WorkflowRequest): Promise<Workflow> {
     return this.serial(async () => {
-      const workflow = planWorkflow(request, newSuffix(), new Date());
+      const workflow = planWorkflow(request, newSuffix(), new Date(), this.options.launcher?.mode ?? 'local');
       await this.repository.create(workflow);
       await this.advance(workflow, snapshot(workflow), { created: true });
       return workflow;
@@ -193,8 +193,11 @@ export class WorkflowEngine {
     for (const workflow of await this.list({ status: 'running', limit: 10_000 })) {
       const before = snapshot(workflow);
       const mine = workflow.steps.filter((s) => s.status === 'running' && ((pod.job && s.job === pod.job) || s.pod === pod.name));
-      // A pod that can never start (its image, its configuration) fails the steps still waiting for one.
-      const waiting = pod.cannotStart && pod.target ? workflow.steps.filter((s) => s.status === 'running' && s.target === pod.target && !s.heard_at && !mine.includes(s)) : [];
+      // A pod that can never start (its image, its configuration), or that failed before it said which
+      // step it took, fails the steps of its function still waiting for a pod: the next would fail alike.
+      const unplaced = pod.cannotStart || mine.length === 0;
+      const waiting =
+        pod.failure && unplaced && pod.target ? workflow.steps.filter((s) => s.status === 'running' && s.target === pod.target && !s.heard_at && !mine.includes(s)) : [];
       const placed = mine.filter((s) => s.pod !== pod.name);
       for (const step of placed) step.pod = pod.name;
       const failed = pod.failure ? [...mine, ...waiting] : [];
@@ -227,13 +230,24 @@ export class WorkflowEngine {
     await this.save(workflow, before);
   }
 
+  /**
+   * Marked deleted first, so nobody asks for the lag of a topic being deleted (on Kafka that would put it
+   * back among the admin client's topics); a deletion that fails is marked undone and tried next tick.
+   */
   private async deleteTopics(workflowId: string): Promise<void> {
     const workflow = await this.get(workflowId);
     if (!workflow || workflow.data_topics.deleted) return;
-    for (const topic of new Set(workflow.steps.map((s) => s.kafka_topic))) await this.options.bus.deleteTopic(topic);
     const before = snapshot(workflow);
     workflow.data_topics = { ...workflow.data_topics, deleted: true };
     await this.save(workflow, before);
+    try {
+      for (const topic of new Set(workflow.steps.map((s) => s.kafka_topic))) await this.options.bus.deleteTopic(topic);
+    } catch (error) {
+      const marked = snapshot(workflow);
+      workflow.data_topics = { ...workflow.data_topics, deleted: false };
+      await this.save(workflow, marked);
+      throw error;
+    }
   }
 
   /** Start ready steps, settle the workflow's status, persist and announce it. */

@@ -46,7 +46,12 @@ export interface LauncherOptions {
 const CANNOT_START = new Set(['ImagePullBackOff', 'ErrImagePull', 'InvalidImageName', 'CreateContainerConfigError', 'CreateContainerError']);
 const CRASHING = new Set(['CrashLoopBackOff', 'RunContainerError']);
 
-/** Why a pod failed, or undefined while it is fine (running, pending, succeeded). */
+/**
+ * Why a pod failed in a way its step cannot get past, or undefined. OOMKilled, an image that cannot be
+ * pulled, a configuration that cannot be met and a crash loop would fail the same way on any pod. A pod
+ * that merely died (a node lost, SIGKILL, an exit) is not one of them: its command is redelivered to
+ * the next pod (KEDA's next Job, the Job's next try), as the contract of the command topic promises.
+ */
 export function podFailure(pod: V1Pod): { reason: string; cannotStart: boolean } | undefined {
   for (const status of [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])]) {
     const waiting = status.state?.waiting;
@@ -56,11 +61,6 @@ export function podFailure(pod: V1Pod): { reason: string; cannotStart: boolean }
     const terminated = status.state?.terminated ?? status.lastState?.terminated;
     if (terminated?.reason === 'OOMKilled')
       return { reason: `OOMKilled: container ${status.name} went over its memory limit (exit code ${terminated.exitCode})`, cannotStart: false };
-  }
-  if (pod.status?.phase === 'Failed') {
-    const terminated = pod.status.containerStatuses?.find((s) => s.state?.terminated)?.state?.terminated;
-    const detail = terminated ? `${terminated.reason ?? 'Error'} (exit code ${terminated.exitCode})` : (pod.status.reason ?? 'Failed');
-    return { reason: `${detail}${pod.status.message ? `: ${pod.status.message}` : ''}`, cannotStart: false };
   }
   return undefined;
 }

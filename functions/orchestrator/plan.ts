@@ -8,7 +8,7 @@ import type { Step, Workflow, WorkflowRequest } from '../../shared/contracts/wor
 /** Live types (ws_*) arrive with the loader-ws function. */
 export const isPlannable = (type: DataType) => type.source === 'api';
 
-export function planWorkflow(request: WorkflowRequest, suffix: string, now: Date): Workflow {
+export function planWorkflow(request: WorkflowRequest, suffix: string, now: Date, launch: Workflow['launch'] = 'local'): Workflow {
   const steps: Step[] = [];
   for (const symbol of request.symbols) {
     for (const type of request.types) {
@@ -42,7 +42,7 @@ export function planWorkflow(request: WorkflowRequest, suffix: string, now: Date
   }
   const stamp = now.toISOString();
   const id = workflowIdFor(now, suffix);
-  return { id, request, status: 'pending', reason: null, created_at: stamp, updated_at: stamp, data_topics: { delete_after: null, deleted: false }, steps };
+  return { id, request, status: 'pending', reason: null, created_at: stamp, updated_at: stamp, launch, data_topics: { delete_after: null, deleted: false }, steps };
 }
 
 export function commandFor(step: Step, workflow: Workflow, command: 'start' | 'stop', image: (target: string) => string): ControlCommand {

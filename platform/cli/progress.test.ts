@@ -39,6 +39,15 @@ describe('progress view', () => {
     expect(stepLine(loader, w)).toMatch(/ failed: Binance error -1121: Invalid symbol\.$/);
   });
 
+  it('says, in a cluster, that a step waits for a pod until one reports, then which pod runs it', () => {
+    const w = workflow();
+    w.launch = 'keda';
+    const loader = w.steps[0]!;
+    expect(stepLine(loader, w)).toMatch(/ waiting for a pod$/);
+    Object.assign(loader, { heard_at: '2024-08-05T00:00:01.000Z', pod: 'loader-x7k2p-abcde' });
+    expect(stepLine(loader, w)).toMatch(/ running in pod loader-x7k2p-abcde$/);
+  });
+
   it('prints a line per change without a terminal, and redraws in place on one', () => {
     const plain: string[] = [];
     const view = new ProgressView({ isTTY: false, write: (text: string) => plain.push(text) });

@@ -17,8 +17,11 @@ function expectedRecords(step: Step, workflow: Workflow): number | undefined {
   return openTimesBetween(range.from, Math.min(range.to, Date.now()), step.type.interval).length;
 }
 
-function state(step: Step): string {
+function state(step: Step, workflow: Workflow): string {
   if (step.status === 'failed') return `failed: ${step.message}`;
+  // In a cluster a step's first report comes from the pod that took it: until then it waits for one.
+  if (step.status === 'running' && !step.heard_at && workflow.launch !== 'local') return step.pod ? `starting in pod ${step.pod}` : 'waiting for a pod';
+  if (step.status === 'running' && step.pod) return `running in pod ${step.pod}`;
   if (step.status === 'running' && step.retry?.next_at) return `retrying (attempt ${step.retry.attempt} failed: ${step.retry.error})`;
   return step.status;
 }
@@ -31,7 +34,7 @@ export function stepLine(step: Step, workflow: Workflow): string {
   const bar = expected || done ? '█'.repeat(filled) + '░'.repeat(WIDTH - filled) : '▒'.repeat(WIDTH);
   const label = `${step.symbol.padEnd(9)} ${formatDataType(step.type).padEnd(15)} ${step.target.padEnd(16)}`;
   const count = `${step.records_written.toLocaleString('en-US')}${expected && !done ? `/${expected.toLocaleString('en-US')}` : ''}`;
-  return `${label} ${bar} ${count.padStart(15)}  ${state(step)}`;
+  return `${label} ${bar} ${count.padStart(15)}  ${state(step, workflow)}`;
 }
 
 export interface Output {
@@ -58,7 +61,7 @@ export class ProgressView {
     }
     // Without a terminal, print a step only when its state changes.
     for (const step of workflow.steps) {
-      const key = state(step);
+      const key = state(step, workflow);
       if (this.lastPlain.get(step.id) === key) continue;
       this.lastPlain.set(step.id, key);
       this.out.write(`${stepLine(step, workflow)}\n`);

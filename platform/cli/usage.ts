@@ -13,9 +13,17 @@ Commands:
   sim [--port N] [--seed S]
                           serve the Binance-compatible exchange simulator alone
   fn <name>               run one function alone, as in its container (see README: the function registry)
+  cluster up | down | status [--json] [--name N]
+                          the platform on a local Kubernetes control plane with the real KEDA operator:
+                          functions scale from zero as processes on a process node
   dummy check             produce, consume and commit on a scratch topic of the configured bus
   dummy load [--topic T] [--rate N] [--size B] [--duration S]
                           publish synthetic records at N/s of B bytes for S seconds
+  node [--name N] [--kubeconfig PATH] [--state-dir DIR]
+                          run the pods a local control plane binds to node N (default streamforge-node)
+                          as local processes: image <registry>/<function>:<tag> runs dist/<function>.mjs
+  logs <pod> [-n namespace] [-c container] [--kubeconfig PATH]
+                          print the output of a pod that a process node on this machine ran
 
 Configuration comes from the environment: PORT, HOST, DATA_DIR, BINANCE_REST_URL, BUS, KAFKA_BROKERS,
 STORE, LOG_LEVEL, … (see README).`;

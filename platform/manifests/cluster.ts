@@ -63,11 +63,14 @@ const policy = (name: string, spec: object) => ({ apiVersion: 'networking.k8s.io
 const functionPods = { matchLabels: { 'app.kubernetes.io/part-of': PART_OF, 'app.kubernetes.io/component': 'function' } };
 const inNamespace = (name: string) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': name } } });
 
+/** The functions' pods; Kafka and ArangoDB run here too, under the network policies their operators make. */
+const platformPods = { matchLabels: { 'app.kubernetes.io/part-of': PART_OF } };
+
 export function networkPolicies() {
   return [
-    policy('default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] }),
+    policy('default-deny', { podSelector: why(platformPods, "the functions only: Strimzi and kube-arangodb manage their own pods' policies"), policyTypes: ['Ingress', 'Egress'] }),
     policy('allow-dns', {
-      podSelector: {},
+      podSelector: platformPods,
       policyTypes: ['Egress'],
       egress: [
         {
@@ -80,7 +83,7 @@ export function networkPolicies() {
       ],
     }),
     policy('functions-to-kafka-and-stores', {
-      podSelector: { matchLabels: { 'app.kubernetes.io/part-of': PART_OF } },
+      podSelector: platformPods,
       policyTypes: ['Egress'],
       egress: [
         { to: [{ podSelector: { matchLabels: { 'strimzi.io/cluster': KAFKA_CLUSTER } } }], ports: [{ port: 9093 }] },
@@ -139,6 +142,11 @@ export function configMap() {
   };
 }
 
+/** Brokers and database servers keep their disks and their quorum: never on Spot nodes that vanish. */
+const notOnSpot = {
+  requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'cloud.google.com/gke-spot', operator: 'NotIn', values: ['true'] }] }] },
+};
+
 export function kafka() {
   const nodePool = {
     apiVersion: 'kafka.strimzi.io/v1',
@@ -149,6 +157,7 @@ export function kafka() {
       roles: why(['controller', 'broker'], 'KRaft, no ZooKeeper'),
       storage: { type: 'jbod', volumes: [{ id: 0, type: 'persistent-claim', size: '100Gi', deleteClaim: false, kraftMetadata: 'shared' }] },
       resources: { requests: { cpu: '500m', memory: '2Gi' }, limits: { cpu: '2', memory: '2Gi' } },
+      template: { pod: { affinity: { nodeAffinity: notOnSpot } } },
     },
   };
   const cluster = {
@@ -235,6 +244,9 @@ export function kafkaUsers() {
   ];
 }
 
+/** What the namespace's restricted pod security asks of every container. */
+const arangoSecurity = { runAsNonRoot: true, runAsUser: 1000, allowPrivilegeEscalation: false, dropAllCapabilities: true, seccompProfile: { type: 'RuntimeDefault' } };
+
 export function arangodb() {
   return {
     apiVersion: 'database.arangodb.com/v1',
@@ -243,11 +255,12 @@ export function arangodb() {
     spec: {
       mode: why('Cluster', 'three DB-servers keep every workflow and dataset through the loss of one'),
       environment: 'Production',
+      image: why('arangodb/arangodb:3.12.5', 'pinned: the operator would otherwise take :latest'),
       tls: { caSecretName: `${ARANGO_DEPLOYMENT}-ca` },
       bootstrap: { passwordSecretNames: { root: `${ARANGO_DEPLOYMENT}-root` } },
-      dbservers: { count: 3, resources: { requests: { cpu: '500m', memory: '2Gi' }, limits: { memory: '4Gi' } } },
-      coordinators: { count: 2 },
-      agents: { count: 3 },
+      dbservers: { count: 3, resources: { requests: { cpu: '500m', memory: '2Gi' }, limits: { memory: '4Gi' } }, nodeAffinity: notOnSpot, securityContext: arangoSecurity },
+      coordinators: { count: 2, nodeAffinity: notOnSpot, securityContext: arangoSecurity },
+      agents: { count: 3, nodeAffinity: notOnSpot, securityContext: arangoSecurity },
     },
   };
 }

@@ -11,14 +11,22 @@ import { why } from './yaml.ts';
 export const TRIGGER_AUTH = 'kafka-scram';
 const SETTINGS_SECRET = 'keda-kafka-settings';
 
-function kafkaTrigger(spec: FunctionSpec, lagThreshold: number) {
+/** Where KEDA finds Kafka: the cluster's Strimzi with SCRAM (the default), or a plaintext local broker. */
+export interface KafkaTarget {
+  readonly bootstrap: string;
+  readonly authenticated: boolean;
+}
+
+const CLUSTER_KAFKA: KafkaTarget = { bootstrap: KAFKA_BOOTSTRAP, authenticated: true };
+
+function kafkaTrigger(spec: FunctionSpec, lagThreshold: number, kafka: KafkaTarget) {
   const target = spec.target!;
   return {
     type: 'kafka',
     name: 'commands',
-    authenticationRef: { name: TRIGGER_AUTH },
+    ...(kafka.authenticated ? { authenticationRef: { name: TRIGGER_AUTH } } : {}),
     metadata: {
-      bootstrapServers: KAFKA_BOOTSTRAP,
+      bootstrapServers: kafka.bootstrap,
       consumerGroup: why(commandGroupFor(target), 'the group the function reads its commands in'),
       topic: why(controlTopicFor(target).name, 'always set: without it a group that never committed can stay at zero forever'),
       lagThreshold: why(String(lagThreshold), 'one replica per waiting command'),
@@ -30,7 +38,7 @@ function kafkaTrigger(spec: FunctionSpec, lagThreshold: number) {
   };
 }
 
-export function scaledJob(spec: FunctionSpec) {
+export function scaledJob(spec: FunctionSpec, kafka: KafkaTarget = CLUSTER_KAFKA) {
   if (spec.scaling.kind !== 'job') throw new Error(`${spec.name} does not scale as a Job`);
   const { maxReplicas, lagThreshold, pollingIntervalSeconds, exitWhenIdleMs } = spec.scaling;
   return {
@@ -46,6 +54,7 @@ export function scaledJob(spec: FunctionSpec) {
           metadata: podMetadata(spec),
           spec: podSpec(spec, {
             restartPolicy: 'Never',
+            kafkaAuth: kafka.authenticated,
             env: [
               { name: 'JOB_NAME', valueFrom: { fieldRef: { fieldPath: "metadata.labels['job-name']" } } },
               { name: 'EXIT_WHEN_IDLE_MS', value: why(String(exitWhenIdleMs), 'the pod exits once idle this long, so the Job completes and the function returns to zero') },
@@ -59,14 +68,15 @@ export function scaledJob(spec: FunctionSpec) {
       failedJobsHistoryLimit: why(5, 'failed Jobs are kept longer, to be looked at'),
       rollout: { strategy: why('gradual', 'a new template must not delete the Jobs running steps now') },
       scalingStrategy: { strategy: why('default', 'lag counts the commands still running (committed when their step ends): default subtracts running Jobs') },
-      triggers: [kafkaTrigger(spec, lagThreshold)],
+      triggers: [kafkaTrigger(spec, lagThreshold, kafka)],
     },
   };
 }
 
-export function scaledConsumer(spec: FunctionSpec) {
+export function scaledConsumer(spec: FunctionSpec, kafka: KafkaTarget = CLUSTER_KAFKA, overrides: { cooldownSeconds?: number } = {}) {
   if (spec.scaling.kind !== 'consumer') throw new Error(`${spec.name} is not a long-running consumer`);
-  const { maxReplicas, lagThreshold, pollingIntervalSeconds, cooldownSeconds } = spec.scaling;
+  const { maxReplicas, lagThreshold, pollingIntervalSeconds } = spec.scaling;
+  const cooldownSeconds = overrides.cooldownSeconds ?? spec.scaling.cooldownSeconds;
   const deployment = {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -74,7 +84,7 @@ export function scaledConsumer(spec: FunctionSpec) {
     spec: {
       selector: { matchLabels: { 'app.kubernetes.io/name': spec.name } },
       strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
-      template: { metadata: podMetadata(spec), spec: podSpec(spec) },
+      template: { metadata: podMetadata(spec), spec: podSpec(spec, { kafkaAuth: kafka.authenticated }) },
     },
   };
   const scaledObject = {
@@ -87,7 +97,7 @@ export function scaledConsumer(spec: FunctionSpec) {
       maxReplicaCount: why(maxReplicas, `no more than the command topic's ${COMMAND_PARTITIONS} partitions`),
       pollingInterval: why(pollingIntervalSeconds, 'seconds between lag checks: the longest a command waits to wake a replica'),
       cooldownPeriod: why(cooldownSeconds, 'seconds a replica stays after the last step, so the next one finds it warm'),
-      triggers: [kafkaTrigger(spec, lagThreshold)],
+      triggers: [kafkaTrigger(spec, lagThreshold, kafka)],
     },
   };
   return [deployment, scaledObject];

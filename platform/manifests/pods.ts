@@ -22,6 +22,8 @@ export interface ContainerOptions {
   /** Knative sets PORT itself and probes the container's one port; elsewhere the pod says it. */
   readonly knative?: boolean;
   readonly env?: readonly object[];
+  /** Kafka with a SCRAM user per function (the cluster); off for a plaintext local broker. */
+  readonly kafkaAuth?: boolean;
 }
 
 export function container(spec: FunctionSpec, options: ContainerOptions = {}) {
@@ -34,8 +36,12 @@ export function container(spec: FunctionSpec, options: ContainerOptions = {}) {
     envFrom: [{ configMapRef: { name: CONFIG_MAP } }],
     env: [
       ...(port ? [{ name: 'PORT', value: String(port) }] : []),
-      { name: 'KAFKA_SASL_USERNAME', value: spec.name },
-      { name: 'KAFKA_SASL_PASSWORD', valueFrom: { secretKeyRef: { name: spec.name, key: 'password' } } },
+      ...(options.kafkaAuth === false
+        ? []
+        : [
+            { name: 'KAFKA_SASL_USERNAME', value: spec.name },
+            { name: 'KAFKA_SASL_PASSWORD', valueFrom: { secretKeyRef: { name: spec.name, key: 'password' } } },
+          ]),
       { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
       ...(options.env ?? []),
     ],

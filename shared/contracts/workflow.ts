@@ -75,6 +75,8 @@ export const workflowSchema = z.object({
   reason: z.string().nullable(),
   created_at: isoTime,
   updated_at: isoTime,
+  /** Where its steps run: in this process (local), on pods KEDA starts (keda), on a Job per step (jobs). */
+  launch: z.enum(['local', 'keda', 'jobs']),
   /** When the workflow's data topics may be deleted (set when it ends), and whether they were. */
   data_topics: z.object({ delete_after: isoTime.nullable(), deleted: z.boolean() }),
   steps: z.array(stepSchema),

@@ -8,11 +8,14 @@ import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { getReferencesInExpression, parse } from '@cdktf/hcl2json';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
 
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 type Body = { readonly [key: string]: Json };
 
 const dir = fileURLToPath(new URL('../../terraform/', import.meta.url));
+// The application's manifests (generated from the function registry), which Terraform must not duplicate.
+const clusterDir = fileURLToPath(new URL('../../cluster/', import.meta.url));
 const FILES = [
   'apis.tf',
   'gke.tf',
@@ -92,6 +95,24 @@ async function referencesIn(values: readonly Json[]): Promise<string[]> {
   for (const text of values.flatMap((value) => expressions(value))) refs.push(...(await getReferencesInExpression('expr.tf', text)).map((ref) => ref.value));
   return refs;
 }
+
+/** The Kubernetes objects (kind, namespace, name) of one manifest file, every document of it. */
+async function manifestObjects(path: string): Promise<{ kind: string; namespace: string | undefined; name: string }[]> {
+  const documents = parseAllDocuments(await readFile(path, 'utf8'));
+  return documents
+    .map((document) => document.toJS() as { kind?: string; metadata?: { name?: string; namespace?: string } } | null)
+    .filter((object) => object?.kind !== undefined)
+    .map((object) => ({ kind: String(object?.kind), namespace: object?.metadata?.namespace, name: String(object?.metadata?.name) }));
+}
+
+/** An HCL expression's text (or a list of them) without its `#` comment lines, so a pattern reads only code. */
+const code = (value: Json | undefined): string =>
+  (Array.isArray(value) ? value : [value ?? ''])
+    .map(String)
+    .join('\n')
+    .split('\n')
+    .filter((line) => !/^\s*#/.test(line))
+    .join('\n');
 
 interface Config {
   readonly variables: Map<string, Body>;
@@ -272,11 +293,57 @@ describe('terraform/', () => {
     expect([pull.role, pull.member]).toEqual(['roles/artifactregistry.reader', '${google_service_account.nodes.member}']);
     expect(resource('google_artifact_registry_repository.functions').format).toBe('DOCKER');
     expect(Object.keys(body(config.locals.get('workloads'), 'workloads')).sort()).toEqual(['loader', 'model-registry', 'orchestrator', 'persister']);
-    expect(defaultOf('app_namespace')).toBe('streamforge');
-    expect(resource('google_service_account_iam_member.workload_identity').member).toBe('serviceAccount:${local.workload_pool}[${var.app_namespace}/${each.key}]');
-    const annotations = body(one(resource('kubernetes_service_account_v1.workload').metadata, 'metadata').annotations, 'annotations');
-    expect(annotations['iam.gke.io/gcp-service-account']).toBe('${google_service_account.workload[each.key].email}');
+    expect(resource('google_service_account.workload').for_each).toBe('${local.workloads}');
+    expect(resource('google_service_account_iam_member.workload_identity').for_each).toBe('${local.workloads}');
+    expect(resource('google_service_account_iam_member.workload_identity').member).toBe('serviceAccount:${local.workload_pool}[${local.app_namespace}/${each.key}]');
     expect(resource('google_storage_bucket_iam_member.model_registry').member).toBe('${google_service_account.workload["model-registry"].member}');
+  });
+
+  it("leaves the application's namespace and ServiceAccounts to cluster/, and prints the commands that annotate them", async () => {
+    // cluster/ creates the namespace and the ServiceAccounts; Terraform binds to exactly those names.
+    const namespaces = (await manifestObjects(`${clusterDir}00-namespace.yaml`)).filter((object) => object.kind === 'Namespace');
+    expect(namespaces.map((object) => object.name)).toEqual(['streamforge']);
+    expect(config.locals.get('app_namespace')).toBe('streamforge');
+    expect(config.variables.has('app_namespace')).toBe(false);
+    const accounts = (await manifestObjects(`${clusterDir}10-service-accounts.yaml`)).filter((object) => object.kind === 'ServiceAccount');
+    expect(accounts.every((object) => object.namespace === 'streamforge')).toBe(true);
+    const inCluster = accounts.map((object) => object.name);
+    expect(config.locals.get('cluster_service_accounts')).toEqual(inCluster);
+    // Every ServiceAccount of cluster/ has a Google service account; model-registry is the reserved one without a ServiceAccount yet.
+    const workloads = Object.keys(body(config.locals.get('workloads'), 'workloads'));
+    expect(inCluster.filter((name) => !workloads.includes(name))).toEqual([]);
+    expect(workloads.filter((name) => !inCluster.includes(name))).toEqual(['model-registry']);
+
+    // Terraform creates no ServiceAccount and not the application's namespace.
+    expect([...config.resources.keys()].filter((key) => key.startsWith('kubernetes_service_account'))).toEqual([]);
+    expect(Object.values(body(config.locals.get('namespaces'), 'namespaces'))).not.toContain('streamforge');
+    expect(resource('kubernetes_namespace_v1.this').for_each).toBe('${local.namespaces}');
+    expect([...config.resources.keys()].filter((key) => key.startsWith('kubernetes_namespace'))).toEqual(['kubernetes_namespace_v1.this']);
+
+    const annotate = config.outputs.get('workload_identity_annotations');
+    expect(annotate?.value).toBe(
+      '${[\n    for ksa in local.cluster_service_accounts :\n    "kubectl annotate serviceaccount --namespace ${local.app_namespace} ${ksa} iam.gke.io/gcp-service-account=${google_service_account.workload[ksa].email} --overwrite"\n  ]}',
+    );
+    expect(annotate?.description).toMatch(/after `kubectl apply -k cluster\/`/);
+  });
+
+  it('declares none of the kinds cluster/ declares: the platform chart is Knative only, and no Kafka or ArangoDB setting remains', async () => {
+    const clusterKinds = new Set<string>();
+    for (const name of (await readdir(clusterDir)).filter((file) => file.endsWith('.yaml') && file !== 'kustomization.yaml')) {
+      for (const object of await manifestObjects(`${clusterDir}${name}`)) clusterKinds.add(object.kind);
+    }
+    // The chart holds Knative's own resources only, none of the kinds cluster/ declares.
+    const templates = (await readdir(`${dir}charts/platform/templates`)).sort();
+    expect(templates).toEqual(['knative.yaml']);
+    const chartKinds = (await readFile(`${dir}charts/platform/templates/knative.yaml`, 'utf8')).match(/^kind: \w+$/gm)?.map((line) => line.slice('kind: '.length));
+    expect(chartKinds).toEqual(['KnativeServing', 'KnativeEventing']);
+    expect(chartKinds?.filter((kind) => clusterKinds.has(kind))).toEqual([]);
+    const values = (await readFile(`${dir}charts/platform/values.yaml`, 'utf8')).match(/^\w+:/gm);
+    expect(values).toEqual(['knative:']);
+    // No Kafka or ArangoDB settings are left behind in Terraform.
+    for (const name of ['kafka', 'arangodb']) expect(config.variables.has(name), name).toBe(false);
+    expect([...config.locals.keys()].filter((name) => /kafka|arango/.test(name))).toEqual([]);
+    expect([...config.outputs.keys()].filter((name) => /kafka|arango/.test(name))).toEqual([]);
   });
 
   it('installs Strimzi, KEDA, the Knative operator, kube-arangodb and MinIO at exact chart versions', () => {
@@ -298,19 +365,48 @@ describe('terraform/', () => {
     expect(Object.values(repositories).every((url) => typeof url === 'string' && url.startsWith('https://'))).toBe(true);
   });
 
-  it('creates Knative Serving and Eventing with the Kafka source through the operator, after the operators', async () => {
+  it('lets Strimzi and kube-arangodb reconcile the Kafka and ArangoDeployment that cluster/ puts in namespace streamforge', async () => {
+    const kafka = await manifestObjects(`${clusterDir}50-kafka.yaml`);
+    expect(kafka.filter((object) => object.kind === 'Kafka').map((object) => object.namespace)).toEqual(['streamforge']);
+    const arango = await manifestObjects(`${clusterDir}60-arangodb.yaml`);
+    expect(arango.filter((object) => object.kind === 'ArangoDeployment').map((object) => object.namespace)).toEqual(['streamforge']);
+
+    // Strimzi: cluster-wide, because namespace streamforge does not exist yet when the chart installs;
+    // the restricted pod security provider, because that namespace enforces the restricted standard.
+    const strimzi = resource('helm_release.strimzi');
+    expect(strimzi.namespace).toBe('${kubernetes_namespace_v1.this["strimzi"].metadata[0].name}');
+    const strimziValues = code(strimzi.values);
+    expect(strimziValues).toMatch(/watchAnyNamespace\s*=\s*true/);
+    expect(strimziValues).not.toMatch(/watchNamespaces/);
+    expect(strimziValues).toMatch(/extraEnvs\s*=\s*\[\{\s*name\s*=\s*"STRIMZI_POD_SECURITY_PROVIDER_CLASS",\s*value\s*=\s*"restricted"\s*\}\]/);
+
+    // kube-arangodb watches only the namespace it runs in, so it runs in streamforge; Helm creates that
+    // namespace only if missing, outside Terraform's state, and cluster/ takes it over.
+    const arangodb = resource('helm_release.kube_arangodb');
+    expect(arangodb.namespace).toBe('${local.app_namespace}');
+    expect(arangodb.create_namespace).toBe(true);
+    const arangoValues = code(arangodb.values);
+    expect(arangoValues).toMatch(/scope\s*=\s*"legacy"/);
+    expect(arangoValues).toMatch(/deployment\s*=\s*true/);
+
+    // The other releases keep to namespaces Terraform creates.
+    for (const name of ['keda', 'knative_operator', 'minio', 'platform']) {
+      expect(resource(`helm_release.${name}`).namespace, name).toMatch(/^\$\{kubernetes_namespace_v1\.this\["\w+"\]\.metadata\[0\]\.name\}$/);
+      expect(resource(`helm_release.${name}`).create_namespace, name).toBeUndefined();
+    }
+  });
+
+  it('creates Knative Serving and Eventing with the Kafka source through the operator, after the operator', async () => {
     const platform = resource('helm_release.platform');
     expect(platform.chart).toBe('${path.module}/charts/platform');
-    expect(platform.depends_on).toEqual(['${helm_release.strimzi}', '${helm_release.knative_operator}', '${helm_release.kube_arangodb}']);
+    expect(platform.depends_on).toEqual(['${helm_release.knative_operator}']);
     expect(platform.values).toEqual([expect.stringMatching(/kafkaSource\s+=\s+true/)]);
+    expect(code(platform.values)).not.toMatch(/kafka\s*=|arangodb\s*=|nodeSelector/);
     expect(await readFile(`${dir}charts/platform/Chart.yaml`, 'utf8')).toMatch(/^version: \d+\.\d+\.\d+$/m);
     const knative = await readFile(`${dir}charts/platform/templates/knative.yaml`, 'utf8');
     expect(knative.match(/^kind: \w+$/gm)).toEqual(['kind: KnativeServing', 'kind: KnativeEventing']);
     expect(knative.match(/^apiVersion: .+$/gm)).toEqual(['apiVersion: operator.knative.dev/v1beta1', 'apiVersion: operator.knative.dev/v1beta1']);
     expect(knative).toMatch(/ {4}kafka:\n {6}enabled: \{\{ \.kafkaSource \}\}/);
-    const kafka = await readFile(`${dir}charts/platform/templates/kafka.yaml`, 'utf8');
-    expect(kafka.match(/^kind: \w+$/gm)).toEqual(['kind: KafkaNodePool', 'kind: Kafka']);
-    expect(await readFile(`${dir}charts/platform/templates/arangodb.yaml`, 'utf8')).toMatch(/^kind: ArangoDeployment$/m);
   });
 
   it('outputs what the next steps need, each described', () => {
@@ -324,12 +420,16 @@ describe('terraform/', () => {
         'artifact_registry_url',
         'image_registry',
         'workload_identity_service_accounts',
-        'kafka_bootstrap_servers',
+        'workload_identity_annotations',
+        'minio_endpoint',
       ]),
     );
     expect(config.outputs.get('get_credentials_command')?.value).toMatch(/^gcloud container clusters get-credentials \$\{google_container_cluster\.main\.name\} --location /);
     expect(config.outputs.get('image_registry')?.value).toBe('${google_artifact_registry_repository.functions.registry_uri}');
-    expect(config.locals.get('kafka_bootstrap')).toBe('${local.kafka_cluster_name}-kafka-bootstrap.${local.namespaces.kafka}.svc.cluster.local:9092');
+    expect(config.outputs.get('minio_endpoint')?.value).toBe('http://${helm_release.minio.name}.${local.namespaces.minio}.svc:9000');
+    expect(body(config.locals.get('namespaces'), 'namespaces').minio).toBe('minio');
+    expect(resource('helm_release.minio').name).toBe('minio');
+    expect(code(resource('helm_release.minio').values)).toMatch(/mode\s*=\s*"standalone"[\s\S]*existingSecret\s*=\s*kubernetes_secret_v1\.minio_root\.metadata\[0\]\.name/);
   });
 
   const terraform = spawnSync('terraform', ['version'], { env: { ...process.env, CHECKPOINT_DISABLE: '1' } });
