@@ -11,7 +11,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['functions/**/*.test.ts', 'shared/**/*.test.ts', 'platform/**/*.test.ts', 'test/**/*.test.ts'],
-          exclude: ['test/kafka/**', 'test/k8s/**', 'test/keda/**', '**/node_modules/**'],
+          exclude: ['test/kafka/**', 'test/k8s/**', 'test/keda/**', 'test/minio/**', '**/node_modules/**'],
         },
       },
       {
@@ -23,6 +23,17 @@ export default defineConfig({
           globalSetup: ['test/kafka/global-setup.ts'],
           fileParallelism: false,
           testTimeout: 180_000,
+        },
+      },
+      {
+        // Against a real MinIO server that the global setup starts (the S3 object store, the model registry).
+        extends: true,
+        test: {
+          name: 'minio',
+          include: ['test/minio/**/*.test.ts'],
+          globalSetup: ['test/minio/global-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 1_800_000,
         },
       },
       {

@@ -6,7 +6,7 @@ import { instrumentBus } from '../shared/harness/lag-metrics.ts';
 import { healthRoutes } from '../shared/http/health.ts';
 import { serveApp } from '../shared/http/serve.ts';
 import type { Logger } from '../shared/logger.ts';
-import { createPorts } from './ports.ts';
+import { createPorts, readinessChecks } from './ports.ts';
 import { functionNamed } from './registry.ts';
 
 export interface FunctionProcess {
@@ -26,7 +26,7 @@ export async function startFunctionProcess(name: string, config: Config, logger:
   const ports = await createPorts(config, logger);
   const started = await spec.start({ config, ports, restUrl: config.exchange.restUrl });
   const app = started.app ?? new Hono();
-  app.route('/', healthRoutes(ports.registry, { bus: () => ports.bus.ping(), store: () => ports.store.ping() }));
+  app.route('/', healthRoutes(ports.registry, readinessChecks(ports, { objects: spec.usesObjects === true })));
   instrumentBus(ports.registry, ports.bus, () => started.subscriptions());
   const http = await serveApp(app, config.port ?? spec.port, config.host ?? CONTAINER_HOST);
   const detach = started.attach?.(http);

@@ -7,7 +7,7 @@ import { serveApp } from '../shared/http/serve.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { ExchangeSim } from '../functions/exchange-sim/index.ts';
 import type { WorkflowEngine } from '../functions/orchestrator/index.ts';
-import { createPorts, type PlatformPorts } from './ports.ts';
+import { createPorts, type PlatformPorts, readinessChecks } from './ports.ts';
 import { FUNCTIONS, type FunctionContext, type StartedFunction, functionNamed } from './registry.ts';
 
 export interface LocalPlatform {
@@ -37,7 +37,7 @@ export async function startLocalPlatform(config: Config, logger: Logger): Promis
   for (const spec of FUNCTIONS.filter((f) => f.target)) steps.push(await spec.start(context));
   const orchestrator = await functionNamed('orchestrator').start(context);
   const app = orchestrator.app!;
-  app.route('/', healthRoutes(ports.registry, { bus: () => ports.bus.ping(), store: () => ports.store.ping() }));
+  app.route('/', healthRoutes(ports.registry, readinessChecks(ports, { objects: true })));
   instrumentBus(ports.registry, ports.bus, () => [...steps, orchestrator].flatMap((fn) => fn.subscriptions()));
   const http = await serveApp(app, config.port ?? LOCAL_PORT, config.host ?? LOCAL_HOST);
   const detach = orchestrator.attach?.(http);

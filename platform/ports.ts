@@ -2,12 +2,14 @@
 // module (kafkajs, arangojs, node:sqlite) is loaded only when the configuration asks for it.
 import type { Registry } from 'prom-client';
 import { FsObjectStore } from '../shared/adapters/embedded/fs-object-store.ts';
-import type { BusConfig, Config, StoreConfig } from '../shared/config.ts';
+import type { BusConfig, Config, ObjectStoreConfig, StoreConfig } from '../shared/config.ts';
 import type { Ports } from '../shared/harness/function.ts';
 import { Instrumentation } from '../shared/harness/instrumentation.ts';
 import { createRegistry, instrumentMetrics } from '../shared/harness/metrics.ts';
+import type { ReadinessCheck } from '../shared/http/health.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { Bus } from '../shared/ports/bus.ts';
+import type { ObjectStore } from '../shared/ports/object-store.ts';
 import type { Store } from '../shared/ports/store.ts';
 
 export interface PlatformPorts extends Ports {
@@ -32,6 +34,18 @@ export async function createBus(config: BusConfig, logger: Logger): Promise<Bus>
   });
 }
 
+async function createObjectStore(config: ObjectStoreConfig): Promise<ObjectStore> {
+  if (config.kind === 'fs') return new FsObjectStore(config.dir);
+  const { S3ObjectStore } = await import('../shared/adapters/s3/s3-object-store.ts');
+  return new S3ObjectStore({
+    region: config.region,
+    bucket: config.bucket,
+    forcePathStyle: config.forcePathStyle,
+    ...(config.endpoint ? { endpoint: config.endpoint } : {}),
+    ...(config.credentials ? { credentials: config.credentials } : {}),
+  });
+}
+
 async function createStore(config: StoreConfig): Promise<Store> {
   if (config.kind === 'sqlite') {
     const { SqliteStore } = await import('../shared/adapters/embedded/sqlite-store.ts');
@@ -44,7 +58,7 @@ async function createStore(config: StoreConfig): Promise<Store> {
 export async function createPorts(config: Config, logger: Logger): Promise<PlatformPorts> {
   const bus = await createBus(config.bus, logger);
   const store = await createStore(config.store);
-  const objects = new FsObjectStore(config.objects.dir);
+  const objects = await createObjectStore(config.objects);
   const instrumentation = new Instrumentation((error, event) => logger.error({ err: error, event }, 'an instrumentation listener failed; the step goes on'));
   const registry = createRegistry();
   const unsubscribe = instrumentMetrics(registry, instrumentation);
@@ -61,5 +75,14 @@ export async function createPorts(config: Config, logger: Logger): Promise<Platf
       await store.close();
       await objects.close();
     },
+  };
+}
+
+/** What /readyz checks: the bus and the store always, the object store where it is used. */
+export function readinessChecks(ports: Ports, options: { objects: boolean }): Record<string, ReadinessCheck> {
+  return {
+    bus: () => ports.bus.ping(),
+    store: () => ports.store.ping(),
+    ...(options.objects ? { objects: () => ports.objects.ping() } : {}),
   };
 }

@@ -67,6 +67,8 @@ export interface FunctionSpec {
   readonly writes: readonly string[];
   /** Its port when it runs alone on a machine ($PORT overrides; a container always gets $PORT). */
   readonly port: number;
+  /** It reads or writes the object store (the model registry): /readyz checks that too. */
+  readonly usesObjects?: boolean;
   readonly resources: Resources;
   readonly scaling: Scaling;
   start(context: FunctionContext): Promise<StartedFunction>;
@@ -112,6 +114,7 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     reads: [eventsTopic.name],
     writes: [controlTopicFor(TARGETS.loader).name, controlTopicFor(TARGETS.persister).name, DATA_TOPICS],
     port: 8080,
+    usesObjects: true,
     resources: small,
     // One engine serializes a workflow's updates, so one replica; it may sleep when idle.
     scaling: { kind: 'service', minScale: 0, maxScale: 1, concurrency: 100 },
@@ -134,6 +137,7 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
         image: (target) => `${config.images.registry}/${target}:${config.images.tag}`,
         restUrl,
         maxWorkflowSize: config.workflow.maxSize,
+        maxUploadBytes: config.modelUploadMaxBytes,
         startTimeoutMs: config.workflow.startTimeoutMs,
         silenceTimeoutMs: config.workflow.silenceTimeoutMs,
         dataTopicGraceMs: config.workflow.dataTopicGraceMs,

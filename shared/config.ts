@@ -43,14 +43,33 @@ const storeEnv = z.discriminatedUnion(
   { error: 'must be one of "sqlite" | "arango"' },
 );
 
+const objectStoreEnv = z.discriminatedUnion(
+  'OBJECT_STORE',
+  [
+    z.object({ OBJECT_STORE: z.literal('fs') }),
+    z.object({
+      OBJECT_STORE: z.literal('s3'),
+      /** Unset: AWS S3 itself. MinIO and other S3-compatible servers: their URL. */
+      S3_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be the http(s) URL of the S3 server, e.g. http://127.0.0.1:9000' }).optional(),
+      S3_BUCKET: z
+        .string({ error: 'required with OBJECT_STORE=s3: the bucket of the model registry' })
+        .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid S3 bucket name (3-63 lower-case letters, digits, "." or "-")'),
+      AWS_REGION: z.string().min(1).default('us-east-1'),
+      AWS_ACCESS_KEY_ID: z.string().min(1).optional(),
+      AWS_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+      /** Bucket in the path (MinIO, most S3-compatible servers) or in the host name (AWS S3). Default: path with S3_ENDPOINT. */
+      S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).optional(),
+    }),
+  ],
+  { error: 'must be one of "fs" | "s3"' },
+);
+
 const commonEnv = z.object({
   /** Unset: 8080 for the local platform, the registry's port for a function run alone. */
   PORT: port.optional(),
   /** Unset: loopback for the local platform, every interface for a function in its container. */
   HOST: z.string().min(1).optional(),
   DATA_DIR: z.string().min(1).default('.streamforge'),
-  /** Only the filesystem object store exists in this build; S3/MinIO arrives with the model registry. */
-  OBJECT_STORE: z.enum(['fs'], { error: 'only "fs" in this build (S3/MinIO arrives with the model registry)' }).default('fs'),
   BINANCE_REST_URL: z.url({ protocol: /^https?$/ }).optional(),
   SIM_PORT: port.default(8081),
   SIM_SEED: z.coerce.number().int().default(42),
@@ -60,6 +79,12 @@ const commonEnv = z.object({
   IMAGE_REGISTRY: z.string().default('streamforge'),
   IMAGE_TAG: z.string().default('v0.1.0'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Largest model registration accepted over HTTP (held in memory while it is parsed). */
+  MODEL_UPLOAD_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(256 * 1024 * 1024),
   /** Largest workflow accepted: symbols × days × types. */
   WORKFLOW_MAX_SIZE: z.coerce.number().int().positive().default(1000),
   /** A step whose function has not said "started" this long after its command fails. */
@@ -102,6 +127,18 @@ export type StoreConfig =
   | { readonly kind: 'sqlite'; readonly file: string }
   | { readonly kind: 'arango'; readonly url: string; readonly database: string; readonly username: string; readonly password: string };
 
+export type ObjectStoreConfig =
+  | { readonly kind: 'fs'; readonly dir: string }
+  | {
+      readonly kind: 's3';
+      readonly endpoint: string | undefined;
+      readonly bucket: string;
+      readonly region: string;
+      /** Unset: the SDK's default chain (environment, profile, web identity, instance role). */
+      readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string } | undefined;
+      readonly forcePathStyle: boolean;
+    };
+
 export interface Config {
   readonly port: number | undefined;
   readonly host: string | undefined;
@@ -109,11 +146,12 @@ export interface Config {
   readonly logLevel: z.infer<typeof commonEnv>['LOG_LEVEL'];
   readonly bus: BusConfig;
   readonly store: StoreConfig;
-  readonly objects: { readonly kind: 'fs'; readonly dir: string };
+  readonly objects: ObjectStoreConfig;
   readonly exchange: { readonly restUrl: string | undefined; readonly simPort: number; readonly simSeed: number };
   readonly images: { readonly registry: string; readonly tag: string };
   readonly workflow: { readonly maxSize: number; readonly startTimeoutMs: number; readonly silenceTimeoutMs: number; readonly dataTopicGraceMs: number };
   readonly heartbeatMs: number;
+  readonly modelUploadMaxBytes: number;
   readonly exitWhenIdleMs: number | undefined;
   readonly drainTimeoutMs: number;
   readonly eventsFrom: 'consumer' | 'cloudevents';
@@ -125,11 +163,11 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-const envSchema = commonEnv.and(busEnv).and(storeEnv);
-const KNOWN = new Set([...Object.keys(commonEnv.shape), ...busEnv.options.flatMap((o) => Object.keys(o.shape)), ...storeEnv.options.flatMap((o) => Object.keys(o.shape))]);
+const envSchema = commonEnv.and(busEnv).and(storeEnv).and(objectStoreEnv);
+const KNOWN = new Set([...Object.keys(commonEnv.shape), ...[busEnv, storeEnv, objectStoreEnv].flatMap((union) => union.options.flatMap((o) => Object.keys(o.shape)))]);
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const relevant: Record<string, string> = { BUS: 'embedded', STORE: 'sqlite' };
+  const relevant: Record<string, string> = { BUS: 'embedded', STORE: 'sqlite', OBJECT_STORE: 'fs' };
   for (const name of KNOWN) if (env[name] !== undefined && env[name] !== '') relevant[name] = env[name]!;
   const parsed = envSchema.safeParse(relevant);
   if (!parsed.success) {
@@ -152,7 +190,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       e.STORE === 'arango'
         ? { kind: 'arango', url: e.ARANGO_URL, database: e.ARANGO_DATABASE, username: e.ARANGO_USER, password: e.ARANGO_PASSWORD }
         : { kind: 'sqlite', file: resolve(dataDir, 'store.db') },
-    objects: { kind: 'fs', dir: resolve(dataDir, 'objects') },
+    objects: e.OBJECT_STORE === 's3' ? s3Config(e) : { kind: 'fs', dir: resolve(dataDir, 'objects') },
     exchange: { restUrl: e.BINANCE_REST_URL, simPort: e.SIM_PORT, simSeed: e.SIM_SEED },
     images: { registry: e.IMAGE_REGISTRY, tag: e.IMAGE_TAG },
     workflow: {
@@ -162,6 +200,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       dataTopicGraceMs: e.DATA_TOPIC_GRACE_MS,
     },
     heartbeatMs: e.HEARTBEAT_MS,
+    modelUploadMaxBytes: e.MODEL_UPLOAD_MAX_BYTES,
     exitWhenIdleMs: e.EXIT_WHEN_IDLE_MS,
     drainTimeoutMs: e.DRAIN_TIMEOUT_MS,
     eventsFrom: e.EVENTS_FROM,
@@ -184,5 +223,22 @@ function kafkaConfig(e: KafkaEnv, retention: BusConfig['retention']): BusConfig 
     ssl: e.KAFKA_SSL === 'true',
     ...(mechanism && username && password ? { sasl: { mechanism, username, password } } : {}),
     retention,
+  };
+}
+
+type S3Env = Extract<z.output<typeof objectStoreEnv>, { OBJECT_STORE: 's3' }>;
+
+function s3Config(e: S3Env): ObjectStoreConfig {
+  const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey } = e;
+  if (Boolean(accessKeyId) !== Boolean(secretAccessKey)) {
+    throw new ConfigError('Invalid configuration: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY go together (or neither, for the default credential chain)');
+  }
+  return {
+    kind: 's3',
+    endpoint: e.S3_ENDPOINT,
+    bucket: e.S3_BUCKET,
+    region: e.AWS_REGION,
+    credentials: accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey } : undefined,
+    forcePathStyle: e.S3_FORCE_PATH_STYLE ? e.S3_FORCE_PATH_STYLE === 'true' : e.S3_ENDPOINT !== undefined,
   };
 }

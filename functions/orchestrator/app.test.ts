@@ -1,6 +1,5 @@
 // The orchestrator API through app.request(): validation names the field, creates nothing, ids resolve,
 // and every answer matches the OpenAPI document generated from the same schemas.
-import { Ajv2020 } from 'ajv/dist/2020.js';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { MemoryBus } from '../../shared/adapters/embedded/memory-bus.ts';
@@ -9,6 +8,7 @@ import { controlCommandSchema, controlTopicFor } from '../../shared/contracts/co
 import { Instrumentation } from '../../shared/harness/instrumentation.ts';
 import { silentLogger } from '../../shared/logger.ts';
 import { take } from '../../test/contracts/bus.contract.ts';
+import { openApiChecker } from '../../test/openapi.ts';
 import { createOrchestratorApp } from './app.ts';
 import { WorkflowEngine } from './engine.ts';
 import type { ExchangeCatalog } from './exchange-catalog.ts';
@@ -187,11 +187,7 @@ describe('orchestrator API', () => {
   });
 
   it('answers, on every route, with bodies that match the OpenAPI document generated from the same schemas', async () => {
-    const doc = (await (await app.request('/openapi.json')).json()) as {
-      openapi: string;
-      paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: object }> }> }>>;
-      components: { schemas: Record<string, object> };
-    };
+    const { doc, check } = await openApiChecker(app);
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths).sort()).toEqual([
       '/candles',
@@ -205,17 +201,6 @@ describe('orchestrator API', () => {
       '/workflows/{id}/cancel',
       '/ws',
     ]);
-    const ajv = new Ajv2020({ strict: false });
-    ajv.addSchema({ $id: 'doc', components: doc.components });
-    const check = async (method: string, path: string, route: string, response: Response) => {
-      const body: unknown = await response.json();
-      const declared = doc.paths[route]![method]!.responses[String(response.status)]?.content?.['application/json']?.schema;
-      expect(declared, `${method} ${route} declares ${response.status}`).toBeDefined();
-      const schema = JSON.parse(JSON.stringify(declared).replaceAll('"#/components/', '"doc#/components/'));
-      const valid = ajv.validate(schema, body);
-      expect(valid, `${method} ${path} → ${response.status}: ${ajv.errorsText()}`).toBe(true);
-      return body;
-    };
     await store.upsert('datasets', [
       {
         _key: 'btcusdt_api_trades_2024_08_01',

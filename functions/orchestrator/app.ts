@@ -11,6 +11,7 @@ import { badRequest, httpError, onError } from '../../shared/http/errors.ts';
 import { healthRoutesDoc } from '../../shared/http/health.ts';
 import type { PartitionLag } from '../../shared/ports/bus.ts';
 import type { Store } from '../../shared/ports/store.ts';
+import type { ModelRegistry } from '../../shared/models/registry.ts';
 import type { StoredCandle, StoredTrade } from '../../shared/contracts/stored.ts';
 import { errorMessage } from '../../shared/errors.ts';
 import { receiveCloudEvent } from './cloudevents.ts';
@@ -31,6 +32,7 @@ import {
 import type { WorkflowEngine } from './engine.ts';
 import type { ExchangeCatalog } from './exchange-catalog.ts';
 import { type Page, readCandles, readTrades } from './market-data.ts';
+import { mountModelRoutes, registryErrorAsHttp } from './models-app.ts';
 import { isPlannable } from './plan.ts';
 import { encodeCursor } from './queries.ts';
 
@@ -45,6 +47,9 @@ export interface OrchestratorAppOptions {
   readonly maxWorkflowSize?: number;
   /** Consumer lag of a group on a topic, shown on the steps that read one. */
   readonly lag?: (group: string, topic: string) => Promise<PartitionLag[]>;
+  /** The model registry served under /models; absent, those routes are not served. */
+  readonly registry?: ModelRegistry;
+  readonly maxUploadBytes?: number;
 }
 
 const DEFAULT_MAX_WORKFLOW_SIZE = 1000;
@@ -75,7 +80,7 @@ export function createOrchestratorApp(options: OrchestratorAppOptions): OpenAPIH
       if (!result.success) throw badRequest(result.error);
     },
   });
-  app.onError((error, c) => onError(error, c, (e) => logger.error({ err: e }, 'request failed')));
+  app.onError((error, c) => onError(registryErrorAsHttp(error), c, (e) => logger.error({ err: e }, 'request failed')));
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}` }, 404));
 
   app.on('POST', '/workflows', bodyLimit({ maxSize: maxBody, onError: () => httpError(413, `request body too large (limit ${maxBody} bytes)`).getResponse() }), jsonBody);
@@ -134,11 +139,13 @@ export function createOrchestratorApp(options: OrchestratorAppOptions): OpenAPIH
     }
   });
 
+  if (options.registry) mountModelRoutes(app, options.registry, { ...(options.maxUploadBytes ? { maxUploadBytes: options.maxUploadBytes } : {}) });
+
   app.openapi(socketRoute, (c) => c.json({ error: 'GET /ws is a WebSocket: send Upgrade: websocket' }, 426));
   for (const route of healthRoutesDoc) app.openAPIRegistry.registerPath(route);
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
-    info: { title: 'StreamForge orchestrator', version: '0.1.0', description: 'Start, follow and cancel workflows; read stored market data.' },
+    info: { title: 'StreamForge orchestrator', version: '0.1.0', description: 'Start, follow and cancel workflows; read stored market data; the model registry.' },
   });
   return app;
 }

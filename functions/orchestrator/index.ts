@@ -1,6 +1,7 @@
 // orchestrator (the seed's queue-manager): the workflow engine and its HTTP + WebSocket API.
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Ports } from '../../shared/harness/function.ts';
+import { ModelRegistry } from '../../shared/models/registry.ts';
 import { type OrchestratorAppOptions, createOrchestratorApp } from './app.ts';
 import { WorkflowEngine } from './engine.ts';
 import { exchangeCatalog } from './exchange-catalog.ts';
@@ -20,6 +21,7 @@ export interface OrchestratorOptions extends Partial<WatchdogOptions> {
   /** The exchange whose symbols and history bound what a workflow may ask for. */
   readonly restUrl?: string | undefined;
   readonly maxWorkflowSize?: number;
+  readonly maxUploadBytes?: number;
 }
 
 export interface Orchestrator {
@@ -27,14 +29,16 @@ export interface Orchestrator {
   readonly engine: WorkflowEngine;
 }
 
-export function createOrchestrator(ports: Pick<Ports, 'bus' | 'store' | 'logger' | 'instrumentation'>, options: OrchestratorOptions): Orchestrator {
-  const { image, restUrl, maxWorkflowSize, eventsFrom, launcher, ...watchdog } = options;
+export function createOrchestrator(ports: Pick<Ports, 'bus' | 'store' | 'objects' | 'logger' | 'instrumentation'>, options: OrchestratorOptions): Orchestrator {
+  const { image, restUrl, maxWorkflowSize, maxUploadBytes, eventsFrom, launcher, ...watchdog } = options;
   const engine = new WorkflowEngine({ ...ports, image, ...watchdog, ...(eventsFrom ? { eventsFrom } : {}), ...(launcher ? { launcher } : {}) });
   const appOptions: OrchestratorAppOptions = {
     engine,
     store: ports.store,
     logger: ports.logger,
     lag: (group, topic) => ports.bus.lag(group, topic),
+    registry: new ModelRegistry(ports),
+    ...(maxUploadBytes ? { maxUploadBytes } : {}),
     ...(restUrl ? { catalog: exchangeCatalog(restUrl) } : {}),
     ...(maxWorkflowSize ? { maxWorkflowSize } : {}),
   };

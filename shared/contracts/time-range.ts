@@ -33,14 +33,15 @@ function problem(text: string): string | undefined {
   return undefined;
 }
 
-const wireSchema = z.string().superRefine((text, ctx) => {
+/** The seed's range string, checked but kept as text (where it is only recorded, as a model's lineage). */
+export const timeRangeTextSchema = z.string().superRefine((text, ctx) => {
   const message = problem(text);
   if (message) ctx.addIssue({ code: 'custom', message });
 });
 
 export const formatDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
-export const timeRangeSchema = z.codec(wireSchema, z.object({ from: z.number().int(), to: z.number().int() }).readonly(), {
+export const timeRangeSchema = z.codec(timeRangeTextSchema, z.object({ from: z.number().int(), to: z.number().int() }).readonly(), {
   decode: (text) => {
     const [start, end] = text.split(':') as [string, string];
     return { from: utcDate(start)!, to: utcDate(end)! };

@@ -31,6 +31,12 @@ export interface Store {
   ensureCollection(name: string, kind?: 'document' | 'edge'): Promise<void>;
   listCollections(): Promise<string[]>;
   upsert<T extends Keyed>(collection: string, docs: readonly T[]): Promise<UpsertResult>;
+  /**
+   * Creates the document only if its key is free: true when it was created, false when the key was
+   * taken (the document there is left alone). Atomic across processes sharing the store, so it can
+   * claim a name or a number that concurrent writers also want.
+   */
+  insert<T extends Keyed>(collection: string, doc: T): Promise<boolean>;
   get<T extends Keyed = Doc>(collection: string, key: string): Promise<T | undefined>;
   remove(collection: string, key: string): Promise<boolean>;
   query<T extends Keyed = Doc>(collection: string, query: RangeQuery): Promise<T[]>;

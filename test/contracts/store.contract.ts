@@ -95,6 +95,22 @@ export function storeContract(name: string, makeStore: () => Promise<Store>, ope
       expect(desc.map((d) => d.id)).toEqual([71, 76, 75]);
     });
 
+    it('inserts only into a free key: of concurrent claims across instances exactly one wins, and the winner stays', async () => {
+      const c = fresh();
+      const other = await openAgain();
+      try {
+        const claims = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? store : other).insert(c, { _key: 'claimed', by: i })));
+        expect(claims.filter(Boolean)).toHaveLength(1);
+        const winner = claims.indexOf(true);
+        expect(await store.get(c, 'claimed')).toEqual({ _key: 'claimed', by: winner });
+        expect(await other.get(c, 'claimed')).toEqual({ _key: 'claimed', by: winner });
+        expect(await store.insert(c, { _key: 'free', by: 'a' })).toBe(true);
+        expect(await store.count(c)).toBe(2);
+      } finally {
+        await other.close();
+      }
+    });
+
     it('sees what another instance on the same data created and wrote', async () => {
       const c = fresh();
       const other = await openAgain();

@@ -107,7 +107,14 @@ describe('configuration', () => {
     [{ BUS: 'kafak' }, 'Invalid configuration: BUS="kafak": must be one of "embedded" | "kafka"'],
     [{ BUS: 'kafka' }, 'Invalid configuration: KAFKA_BROKERS="": required with BUS=kafka: host:port[,host:port...]'],
     [{ STORE: 'arango' }, 'Invalid configuration: ARANGO_URL="": required with STORE=arango: the server URL, e.g. http://127.0.0.1:8529'],
-    [{ OBJECT_STORE: 's3' }, 'Invalid configuration: OBJECT_STORE="s3": only "fs" in this build (S3/MinIO arrives with the model registry)'],
+    [{ OBJECT_STORE: 'minio' }, 'Invalid configuration: OBJECT_STORE="minio": must be one of "fs" | "s3"'],
+    [{ OBJECT_STORE: 's3' }, 'Invalid configuration: S3_BUCKET="": required with OBJECT_STORE=s3: the bucket of the model registry'],
+    [{ OBJECT_STORE: 's3', S3_BUCKET: 'Models' }, /^Invalid configuration: S3_BUCKET="Models": must be a valid S3 bucket name/],
+    [{ OBJECT_STORE: 's3', S3_BUCKET: 'models', S3_ENDPOINT: 'minio:9000' }, /^Invalid configuration: S3_ENDPOINT="minio:9000": must be the http\(s\) URL/],
+    [
+      { OBJECT_STORE: 's3', S3_BUCKET: 'models', AWS_ACCESS_KEY_ID: 'key' },
+      'Invalid configuration: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY go together (or neither, for the default credential chain)',
+    ],
     [{ PORT: 'eighty' }, /^Invalid configuration: PORT="eighty"/],
     [{ BINANCE_REST_URL: 'ftp://example' }, /^Invalid configuration: BINANCE_REST_URL="ftp:\/\/example"/],
     [
@@ -117,6 +124,26 @@ describe('configuration', () => {
   ])('refuses %o at boot, naming the setting', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('configures S3 the way every S3 tool is, path-style for a server of its own, and the filesystem by default', () => {
+    expect(loadConfig({}).objects).toMatchObject({ kind: 'fs' });
+    expect(loadConfig({ OBJECT_STORE: 's3', S3_ENDPOINT: 'http://127.0.0.1:9000', S3_BUCKET: 'models', AWS_ACCESS_KEY_ID: 'k', AWS_SECRET_ACCESS_KEY: 's' }).objects).toEqual({
+      kind: 's3',
+      endpoint: 'http://127.0.0.1:9000',
+      bucket: 'models',
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'k', secretAccessKey: 's' },
+      forcePathStyle: true,
+    });
+    expect(loadConfig({ OBJECT_STORE: 's3', S3_BUCKET: 'models', AWS_REGION: 'eu-west-1' }).objects).toEqual({
+      kind: 's3',
+      endpoint: undefined,
+      bucket: 'models',
+      region: 'eu-west-1',
+      credentials: undefined,
+      forcePathStyle: false,
+    });
   });
 
   it('has working defaults and typed adapter settings', () => {

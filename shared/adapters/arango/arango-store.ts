@@ -22,6 +22,8 @@ const BATCH = 1000;
 const SYSTEM = new Set(['_key', '_id', '_rev', '_from', '_to']);
 // _id and _rev are server-made; dropping them returns exactly what was stored, as sqlite does.
 const STRIP = `UNSET(d, '_id', '_rev')`;
+/** ArangoDB's error number for a document whose _key is already taken. */
+const UNIQUE_CONSTRAINT_VIOLATED = 1210;
 const UPSERT = `FOR doc IN @docs INSERT doc INTO @@c OPTIONS { overwriteMode: 'replace' } RETURN OLD == null`;
 
 type Filter = Omit<RangeQuery, 'limit'>;
@@ -107,6 +109,17 @@ export class ArangoStore implements Store {
     }
     const inserted = fresh.filter(Boolean).length;
     return { inserted, updated: fresh.length - inserted };
+  }
+
+  async insert<T extends Keyed>(collection: string, doc: T): Promise<boolean> {
+    await this.ensureCollection(collection);
+    try {
+      await this.db.collection(collection).save(doc, { overwriteMode: 'conflict' });
+      return true;
+    } catch (error) {
+      if (isArangoError(error) && error.errorNum === UNIQUE_CONSTRAINT_VIOLATED) return false;
+      throw error;
+    }
   }
 
   async get<T extends Keyed = Doc>(collection: string, key: string): Promise<T | undefined> {

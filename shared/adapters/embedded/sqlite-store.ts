@@ -66,6 +66,11 @@ export class SqliteStore implements Store {
     return { inserted, updated };
   }
 
+  async insert<T extends Keyed>(collection: string, doc: T): Promise<boolean> {
+    this.ensure(collection);
+    return Number(this.statement(`INSERT OR IGNORE INTO ${table(collection)} (_key, doc) VALUES (?, ?)`).run(doc._key, JSON.stringify(doc)).changes) === 1;
+  }
+
   async get<T extends Keyed = Doc>(collection: string, key: string): Promise<T | undefined> {
     if (!this.exists(collection)) return undefined;
     const row = this.statement(`SELECT doc FROM ${table(collection)} WHERE _key = ?`).get(key);

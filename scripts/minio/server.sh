@@ -1,0 +1,185 @@
+#!/usr/bin/env bash
+# A real MinIO server (single node, single drive) on 127.0.0.1, for integration tests and local runs.
+#
+#   scripts/minio/server.sh start  [--port N] [--dir DIR]   # default port 19000
+#   scripts/minio/server.sh stop   [--port N]
+#   scripts/minio/server.sh status [--port N]               # exit 0 running, 3 not running
+#
+# start builds MinIO first (scripts/minio/build.sh, a no-op once cached), generates credentials, waits
+# until the server answers its readiness endpoint, and prints the settings a client needs, one per line:
+#   S3_ENDPOINT=http://127.0.0.1:N  AWS_ACCESS_KEY_ID=...  AWS_SECRET_ACCESS_KEY=...  AWS_REGION=us-east-1
+# Without --dir the data lives in a fresh temporary directory that stop removes; with --dir it is kept,
+# credentials included, and the next start with the same --dir serves the same objects.
+#
+# Environment: MINIO_START_TIMEOUT (seconds, default 60).
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+state_root="$root/.tools/minio"
+
+usage() {
+  sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  exit 2
+}
+log() { echo "minio/server.sh: $*" >&2; }
+# shellcheck source=../lib/ports.sh
+source "$here/../lib/ports.sh"
+
+cmd="${1:-}"
+[[ -n "$cmd" ]] || usage
+shift
+port=19000
+dir=""
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --port) port="${2:?--port needs a value}"; shift 2 ;;
+    --port=*) port="${1#*=}"; shift ;;
+    --dir) dir="${2:?--dir needs a value}"; shift 2 ;;
+    --dir=*) dir="${1#*=}"; shift ;;
+    -h | --help) usage ;;
+    *) log "unknown argument: $1"; usage ;;
+  esac
+done
+if ! [[ "$port" =~ ^[0-9]+$ ]] || ((port < 1 || port > 65535)); then
+  log "bad port: $port"
+  exit 2
+fi
+state_file="$state_root/server.$port.dir"
+
+# The pid of the server whose directory is $1, if that process is alive and really is this server.
+live_pid() {
+  local d="$1" pid
+  [[ -f "$d/minio.pid" ]] || return 1
+  pid="$(cat "$d/minio.pid" 2>/dev/null || true)"
+  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
+  kill -0 "$pid" 2>/dev/null || return 1
+  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$d/data" || return 1
+  echo "$pid"
+}
+
+forget() {
+  local d="$1"
+  rm -f "$state_file"
+  if [[ -n "$d" && -f "$d/.temporary" ]]; then
+    rm -rf "$d"
+  elif [[ -n "$d" && -d "$d" ]]; then
+    rm -f "$d/minio.pid"
+  fi
+}
+
+settings() {
+  local d="$1"
+  echo "S3_ENDPOINT=http://127.0.0.1:$port"
+  grep -E '^(AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY)=' "$d/credentials.env"
+  echo "AWS_REGION=us-east-1"
+}
+
+ready() { curl -sf -o /dev/null --max-time 2 "http://127.0.0.1:$port/minio/health/ready"; }
+
+do_status() {
+  local d pid
+  d="$(cat "$state_file" 2>/dev/null || true)"
+  if [[ -n "$d" ]] && pid="$(live_pid "$d")"; then
+    echo "running: http://127.0.0.1:$port, pid $pid, dir $d"
+    return 0
+  fi
+  echo "not running on port $port"
+  return 3
+}
+
+do_stop() {
+  local d pid i
+  d="$(cat "$state_file" 2>/dev/null || true)"
+  if [[ -z "$d" ]]; then
+    log "no server recorded for port $port"
+    return 0
+  fi
+  if ! pid="$(live_pid "$d")"; then
+    log "server on port $port was not running (stale state); cleaned up"
+    forget "$d"
+    return 0
+  fi
+  kill -TERM "$pid" 2>/dev/null || true
+  for ((i = 0; i < 100; i++)); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    log "pid $pid still alive after 10 s; sending SIGKILL"
+    kill -KILL "$pid" 2>/dev/null || true
+    for ((i = 0; i < 50; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  fi
+  forget "$d"
+  log "stopped MinIO on port $port (pid $pid)"
+}
+
+do_start() {
+  local d pid exe t0 deadline
+  t0=$(date +%s%N)
+  d="$(cat "$state_file" 2>/dev/null || true)"
+  if [[ -n "$d" ]]; then
+    if live_pid "$d" >/dev/null; then
+      log "already running on port $port (dir $d)"
+      settings "$d"
+      return 0
+    fi
+    forget "$d"
+  fi
+  if port_open "$port"; then
+    log "port $port on 127.0.0.1 is already in use"
+    return 1
+  fi
+  exe="$("$here/build.sh")"
+
+  if [[ -z "$dir" ]]; then
+    d="$(mktemp -d "${TMPDIR:-/tmp}/minio-$port.XXXXXX")"
+    touch "$d/.temporary"
+  else
+    mkdir -p "$dir"
+    d="$(cd "$dir" && pwd)"
+  fi
+  mkdir -p "$d/data" "$state_root"
+  if [[ ! -s "$d/credentials.env" ]]; then
+    # Generated per server; MinIO wants a secret of at least 8 characters.
+    (umask 077 && printf 'AWS_ACCESS_KEY_ID=sf%s\nAWS_SECRET_ACCESS_KEY=%s\n' \
+      "$(head -c 9 /dev/urandom | od -An -tx1 | tr -d ' \n')" \
+      "$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')" >"$d/credentials.env")
+  fi
+  local user secret
+  user="$(sed -n 's/^AWS_ACCESS_KEY_ID=//p' "$d/credentials.env")"
+  secret="$(sed -n 's/^AWS_SECRET_ACCESS_KEY=//p' "$d/credentials.env")"
+
+  # No web console, no update checks, no anonymous usage reports: a server for this machine.
+  MINIO_ROOT_USER="$user" MINIO_ROOT_PASSWORD="$secret" MINIO_BROWSER=off MINIO_UPDATE=off \
+    nohup "$exe" server "$d/data" --address "127.0.0.1:$port" --quiet --anonymous >"$d/minio.log" 2>&1 &
+  pid=$!
+  echo "$pid" >"$d/minio.pid"
+  echo "$d" >"$state_file"
+
+  deadline=$(($(date +%s) + ${MINIO_START_TIMEOUT:-60}))
+  until ready; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      log "MinIO exited while starting; tail of $d/minio.log:"
+      tail -n 40 "$d/minio.log" >&2 || true
+      forget "$d"
+      return 1
+    fi
+    if (($(date +%s) > deadline)); then
+      log "MinIO did not become ready within ${MINIO_START_TIMEOUT:-60} s; tail of $d/minio.log:"
+      tail -n 40 "$d/minio.log" >&2 || true
+      do_stop
+      return 1
+    fi
+    sleep 0.2
+  done
+  log "MinIO ready on http://127.0.0.1:$port in $((($(date +%s%N) - t0) / 1000000)) ms (pid $pid, dir $d)"
+  settings "$d"
+}
+
+case "$cmd" in
+  start) do_start ;;
+  stop) do_stop ;;
+  status) do_status ;;
+  *) usage ;;
+esac
