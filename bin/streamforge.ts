@@ -28,6 +28,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   node: () => import('../platform/cli/node.ts'),
   logs: () => import('../platform/cli/logs.ts'),
   cluster: () => import('../platform/cli/cluster.ts'),
+  models: () => import('../platform/cli/models.ts'),
 };
 
 const [command, ...rest] = process.argv.slice(2);

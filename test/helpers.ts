@@ -1,5 +1,6 @@
 // Shared helpers for end-to-end tests: a platform on a temp data dir, the API, and waiting for workflow
 // states. A wait that gives up fails the test with what it saw last.
+import { spawn } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -64,3 +65,27 @@ export const persistedCounts = (w: Workflow) =>
 
 /** The exchange simulator's aggregated trades for the default seed: BTCUSDT 1200/h, ETHUSDT 900/h. */
 export const DAY_COUNTS = { 'BTCUSDT/api_candles_5m': 288, 'BTCUSDT/api_trades': 28_800, 'ETHUSDT/api_candles_5m': 288, 'ETHUSDT/api_trades': 21_600 };
+
+export interface Outcome {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly ms: number;
+}
+
+/** The CLI as a process, as a user runs it; killed after the timeout. */
+export function streamforge(args: string[], env: Record<string, string> = {}, timeoutMs = 60_000): Promise<Outcome> {
+  const started = performance.now();
+  const child = spawn(process.execPath, ['bin/streamforge.ts', ...args], { env: { ...process.env, LOG_LEVEL: 'silent', ...env } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => (stdout += chunk));
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  return new Promise((resolve) =>
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, ms: performance.now() - started });
+    }),
+  );
+}

@@ -101,7 +101,7 @@ export const registerVersionDoc = {
 export const downloadArtifactDoc = {
   method: 'get',
   path: '/models/{name}/versions/{version}/artifacts/{path}',
-  summary: "One artifact's bytes, streamed; ETag and Repr-Digest carry its SHA-256, and a transfer whose bytes do not match it is cut off",
+  summary: "One artifact's bytes, streamed; ETag and Repr-Digest carry the SHA-256 it was registered with, for the client to check (the CLI's download does)",
   request: { params: z.object({ name: nameParam, version: versionSelectorSchema, path: z.string().meta({ param: { name: 'path', in: 'path' }, example: 'model.json' }) }) },
   responses: { 200: { description: 'the artifact', content: { 'application/octet-stream': { schema: z.string().meta({ format: 'binary' }) } } }, 404: notFound, 503: unavailable },
 } as const;

@@ -1,7 +1,7 @@
 // The model registry over HTTP (embedded ports): register by multipart upload, read, move aliases,
 // download with checksums; every answer matches the OpenAPI document; bad input is named.
 import { createHash } from 'node:crypto';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -145,12 +145,5 @@ describe('model registry API', () => {
     expect(await large.json()).toEqual({ error: 'registration too large (limit 65536 bytes, MODEL_UPLOAD_MAX_BYTES)' });
     expect((await app.request('/models/gcn/versions')).status).toBe(404);
     expect(await (await app.request('/models')).json()).toEqual({ models: [] });
-  });
-
-  it('cuts off the download of an artifact changed behind the registry instead of serving it whole', async () => {
-    await register('gcn', registrationForm([1, 2, 3]));
-    await writeFile(join(objectsDir, 'models/gcn/versions/1/artifacts/group1-shard1of1.bin'), new Uint8Array(16).fill(7));
-    const response = await app.request('/models/gcn/versions/1/artifacts/group1-shard1of1.bin');
-    await expect(response.arrayBuffer()).rejects.toThrow(/artifact bytes have sha256 [0-9a-f]{64}, not the registered [0-9a-f]{64}/);
   });
 });

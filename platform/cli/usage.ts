@@ -16,6 +16,10 @@ Commands:
   cluster up | down | status [--json] [--name N]
                           the platform on a local Kubernetes control plane with the real KEDA operator:
                           functions scale from zero as processes on a process node
+  models list | show <ref> | register <name> <model.json> | alias <name> <alias> <version> | download <ref>
+                          the model registry (refs: gcn, gcn/3, gcn@champion, models:/gcn/latest); --json
+                          for scripts; register takes --metrics k=v,… --params k=v,… --workflow --symbols
+                          --range; download --out DIR verifies every checksum
   dummy check             produce, consume and commit on a scratch topic of the configured bus
   dummy load [--topic T] [--rate N] [--size B] [--duration S]
                           publish synthetic records at N/s of B bytes for S seconds

@@ -2,8 +2,8 @@
 // controller manager, scheduler), KEDA's CRDs and the real KEDA operator, the exchange simulator, the
 // process node, then the platform's manifests with local values — the orchestrator as a Deployment, the
 // step functions as KEDA ScaledJob/ScaledObject at zero. Resolves once the orchestrator answers.
+import { freePort, freePortPair } from '../free-port.ts';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
 import { buildBundles } from '../build.ts';
@@ -18,30 +18,6 @@ export interface UpOptions {
   /** A persister replica's rest after its last step (seconds). */
   readonly cooldownSeconds?: number;
   readonly log?: (line: string) => void;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** A free port whose successor is free too (the broker's controller listens on port + 1). */
-async function freePortPair(): Promise<number> {
-  for (;;) {
-    const port = await freePort();
-    if (port < 65_000) {
-      const next = await new Promise<boolean>((resolve) => {
-        const server = createServer()
-          .once('error', () => resolve(false))
-          .listen(port + 1, '127.0.0.1', () => server.close(() => resolve(true)));
-      });
-      if (next) return port;
-    }
-  }
 }
 
 const ready = (url: string) => fetch(`${url}/readyz`, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok);

@@ -29,6 +29,7 @@ import type { Bus } from '../ports/bus.ts';
 import type { ObjectBody, ObjectStore, ObjectStream } from '../ports/object-store.ts';
 import type { Store } from '../ports/store.ts';
 import { ModelNotFoundError, ModelRequestError } from './errors.ts';
+import { TFJS_MODEL_FILE, tfjsProblem } from './tfjs.ts';
 import { type LoadedModel, loadVerified } from './verify.ts';
 
 export const COLLECTIONS = { models: 'models', versions: 'model_versions', aliases: 'model_aliases' } as const;
@@ -101,12 +102,13 @@ export class ModelRegistry {
 
   async register(request: RegisterRequest): Promise<ModelVersion> {
     const name = parsed('name', modelNameSchema, request.name);
-    const { artifacts: uploads, signal, name: _name, ...rest } = request;
+    const { artifacts: given, signal, name: _name, ...rest } = request;
     const metadata = parsed('metadata', versionMetadataSchema, rest);
-    if (uploads.length === 0) throw new ModelRequestError('artifacts', 'a version needs at least one artifact');
-    const paths = uploads.map((upload, i) => parsed(`artifacts[${i}].path`, artifactPathSchema, upload.path));
+    if (given.length === 0) throw new ModelRequestError('artifacts', 'a version needs at least one artifact');
+    const paths = given.map((upload, i) => parsed(`artifacts[${i}].path`, artifactPathSchema, upload.path));
     const duplicate = paths.find((path, i) => paths.indexOf(path) !== i);
     if (duplicate) throw new ModelRequestError('artifacts', `"${duplicate}" is given twice`);
+    const uploads = metadata.framework === 'tfjs' ? await checkedTfjs(given, paths) : given;
 
     const { store, objects } = this.ports;
     const now = new Date();
@@ -311,6 +313,26 @@ export class ModelRegistry {
   private aliases(name: string): Promise<AliasDoc[]> {
     return this.ports.store.query<AliasDoc>(COLLECTIONS.aliases, { field: 'updated_at', where: { name } });
   }
+}
+
+/** A tfjs version must load: model.json (read into memory, it is small) names only shards that were given. */
+async function checkedTfjs(uploads: readonly ArtifactUpload[], paths: readonly string[]): Promise<readonly ArtifactUpload[]> {
+  const index = paths.indexOf(TFJS_MODEL_FILE);
+  const upload = uploads[index];
+  let text: string | undefined;
+  if (upload) {
+    const { body } = upload;
+    if (typeof body === 'string') text = body;
+    else if (body instanceof Uint8Array) text = new TextDecoder().decode(body);
+    else {
+      const chunks: Uint8Array[] = [];
+      for await (const chunk of body) chunks.push(chunk);
+      text = Buffer.concat(chunks).toString('utf8');
+    }
+  }
+  const problem = tfjsProblem(paths, text);
+  if (problem) throw new ModelRequestError('artifacts', problem);
+  return uploads.map((u, i) => (i === index ? { ...u, body: text! } : u));
 }
 
 function view(doc: VersionDoc, aliases: readonly AliasDoc[]): ModelVersion {

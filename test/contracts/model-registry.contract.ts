@@ -191,7 +191,22 @@ export function modelRegistryContract(label: string, makePorts: () => Promise<Re
       await expect(registry.register({ name: 'gcn-errors', artifacts: tinyArtifacts([1]), metrics: { loss: 'low' as unknown as number } })).rejects.toMatchObject({
         field: 'metadata',
       });
+      const [modelJson] = tinyArtifacts([1]);
+      await expect(registry.register({ name: 'gcn-errors', artifacts: [modelJson!] })).rejects.toThrow(
+        new ModelRequestError('artifacts', 'model.json names weight files that were not given: group1-shard1of1.bin'),
+      );
+      await expect(registry.register({ name: 'gcn-errors', artifacts: [{ path: 'weights.bin', body: 'x' }] })).rejects.toThrow(
+        new ModelRequestError('artifacts', 'a tfjs version needs model.json (or say its framework in the metadata)'),
+      );
+      await expect(registry.register({ name: 'gcn-errors', artifacts: [{ path: 'model.json', body: '{"weightsManifest":[]}' }] })).rejects.toThrow(
+        /^artifacts: model.json is not a TensorFlow.js model: modelTopology: /,
+      );
       expect((await registry.versions('gcn-errors')).map((v) => v.version)).toEqual([1]);
+      // Another framework's files are taken as they are.
+      expect(await registry.register({ name: 'gcn-errors', framework: 'onnx', artifacts: [{ path: 'model.onnx', body: 'onnx bytes' }] })).toMatchObject({
+        version: 2,
+        framework: 'onnx',
+      });
     });
 
     it('announces every new version and every alias move on model-updates', async () => {

@@ -1,41 +1,8 @@
 // The command line as a user meets it: `streamforge run` as a process to the end, and every kind of
 // mistake answered with one line and the usage, exit code 2, never a stack trace.
-import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from '../../platform/free-port.ts';
 import { describe, expect, it } from 'vitest';
-import { tempDir } from '../helpers.ts';
-
-interface Outcome {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly ms: number;
-}
-
-function streamforge(args: string[], env: Record<string, string> = {}, timeoutMs = 60_000): Promise<Outcome> {
-  const started = performance.now();
-  const child = spawn(process.execPath, ['bin/streamforge.ts', ...args], { env: { ...process.env, LOG_LEVEL: 'silent', ...env } });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => (stdout += chunk));
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-  return new Promise((resolve) =>
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr, ms: performance.now() - started });
-    }),
-  );
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { streamforge, tempDir } from '../helpers.ts';
 
 const RUN = ['run', '--symbols', 'BTCUSDT', '--types', 'api_candles_5m', '--range', '2024-08-01:2024-08-02'];
 

@@ -1,26 +1,10 @@
 // Starts a real single-node Kafka broker for the Kafka suite (or uses KAFKA_BROKERS) and stops it after.
 import { execFile } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePortPair } from '../../platform/free-port.ts';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 const script = new URL('../../scripts/kafka/broker.sh', import.meta.url).pathname;
-
-function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer()
-      .once('error', () => resolve(false))
-      .listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
-
-async function freePortPair(): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
-    if ((await portFree(port)) && (await portFree(port + 1))) return port;
-  }
-  throw new Error('no free pair of ports for the Kafka broker');
-}
 
 export default async function setup(): Promise<() => Promise<void>> {
   // The functions run from their bundles, as in their containers.

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningExchangeSim, startExchangeSim } from '../../functions/exchange-sim/serve.ts';
 import { SqliteStore } from '../../shared/adapters/embedded/sqlite-store.ts';
 import { DAY_COUNTS, api, ended, getWorkflow, persistedCounts, tempDir, until, waitForWorkflow } from '../helpers.ts';
-import { freePort, startFunctionProcess, type FunctionProcess } from './processes.ts';
+import { freePort } from '../../platform/free-port.ts';
+import { startFunctionProcess, type FunctionProcess } from './processes.ts';
 
 const run = promisify(execFile);
 const script = new URL('../../scripts/kafka/broker.sh', import.meta.url).pathname;

@@ -1,18 +1,9 @@
 // Functions as separate processes on Kafka, started as their containers start them (`node dist/<name>.mjs`,
 // the bundles the global setup builds): start, wait for /readyz, SIGTERM, SIGKILL, restart.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from '../../platform/free-port.ts';
 
 const dist = new URL('../../dist/', import.meta.url).pathname;
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export interface FunctionProcess {
   readonly name: string;

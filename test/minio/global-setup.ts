@@ -2,7 +2,7 @@
 // and stops it after. Each test file gets buckets of its own.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { freePort } from './minio.ts';
+import { freePort } from '../../platform/free-port.ts';
 
 const run = promisify(execFile);
 const script = new URL('../../scripts/minio/server.sh', import.meta.url).pathname;

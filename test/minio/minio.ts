@@ -1,7 +1,6 @@
 // The MinIO of the suite (started by the global setup, or given by S3_ENDPOINT), and servers of a test's own.
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { promisify } from 'node:util';
 import { S3ObjectStore, type S3ObjectStoreOptions } from '../../shared/adapters/s3/s3-object-store.ts';
 
@@ -47,22 +46,6 @@ export function s3Env(settings: S3Settings, bucket: string): Record<string, stri
     AWS_SECRET_ACCESS_KEY: settings.secretAccessKey,
     AWS_REGION: settings.region,
   };
-}
-
-function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer()
-      .once('error', () => resolve(false))
-      .listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
-
-export async function freePort(): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const port = 20_000 + Math.floor(Math.random() * 12_000);
-    if (await portFree(port)) return port;
-  }
-  throw new Error('no free port for MinIO');
 }
 
 /** A MinIO of a test's own, on a kept directory, so the test can stop it and start it again. */

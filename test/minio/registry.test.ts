@@ -13,7 +13,8 @@ import { ModelRegistry } from '../../shared/models/registry.ts';
 import type { LocalPlatform } from '../../platform/local.ts';
 import { modelRegistryContract, registrationForm, tinyArtifacts } from '../contracts/model-registry.contract.ts';
 import { api, startTestPlatform, tempDir } from '../helpers.ts';
-import { curlS3, freePort, freshBucket, ownMinio, s3Env, s3Store, suiteMinio } from './minio.ts';
+import { freePort } from '../../platform/free-port.ts';
+import { curlS3, freshBucket, ownMinio, s3Env, s3Store, suiteMinio } from './minio.ts';
 
 const run = promisify(execFile);
 
