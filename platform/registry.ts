@@ -5,6 +5,7 @@ import type { Hono } from 'hono';
 import type { Config } from '../shared/config.ts';
 import { controlTopicFor } from '../shared/contracts/control.ts';
 import { eventsTopic } from '../shared/contracts/events.ts';
+import { modelUpdatesTopic } from '../shared/contracts/models.ts';
 import { DUMMY_SCRATCH_TOPIC, GROUPS, TARGETS, type Target, commandGroupFor } from '../shared/contracts/names.ts';
 import { ConfigError } from '../shared/config.ts';
 import { DEAD_LETTER_TOPIC } from '../shared/harness/dead-letter.ts';
@@ -112,7 +113,7 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     summary: 'HTTP API and workflow engine: plans steps, sends commands, follows queue-events',
     groups: [GROUPS.orchestrator],
     reads: [eventsTopic.name],
-    writes: [controlTopicFor(TARGETS.loader).name, controlTopicFor(TARGETS.persister).name, DATA_TOPICS],
+    writes: [controlTopicFor(TARGETS.loader).name, controlTopicFor(TARGETS.persister).name, DATA_TOPICS, modelUpdatesTopic.name],
     port: 8080,
     usesObjects: true,
     resources: small,

@@ -126,6 +126,19 @@ resource "helm_release" "minio" {
     resources    = { requests = { memory = "1Gi" } }
     nodeSelector = local.system_node_selector
     buckets      = [{ name = "models", policy = "none", purge = false, versioning = true }]
+    policies = [{
+      name = "models-readwrite"
+      statements = [
+        { resources = ["arn:aws:s3:::models"], actions = ["s3:ListBucket", "s3:GetBucketLocation", "s3:ListBucketMultipartUploads"] },
+        { resources = ["arn:aws:s3:::models/*"], actions = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"] },
+      ]
+    }]
+    users = [{
+      accessKey         = local.minio_registry_user
+      existingSecret    = kubernetes_secret_v1.minio_registry_user.metadata[0].name
+      existingSecretKey = "secretKey"
+      policy            = "models-readwrite"
+    }]
   })]
 }
 

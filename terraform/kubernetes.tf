@@ -34,3 +34,22 @@ resource "kubernetes_secret_v1" "minio_root" {
     rootPassword = random_password.minio_root.result
   }
 }
+
+# The model registry's own MinIO user: read and write on the models bucket only (the chart's policy
+# below), never the root credentials. Its secret key reaches the application's namespace as Secret
+# streamforge-s3 (README, deploy guide), made from the outputs.
+resource "random_password" "minio_registry" {
+  length  = 40
+  special = false
+}
+
+resource "kubernetes_secret_v1" "minio_registry_user" {
+  metadata {
+    name      = "minio-registry-user"
+    namespace = kubernetes_namespace_v1.this["minio"].metadata[0].name
+  }
+
+  data = {
+    secretKey = random_password.minio_registry.result
+  }
+}

@@ -45,4 +45,7 @@ locals {
     knative_eventing = "knative-eventing"
     minio            = "minio"
   }
+
+  # The model registry's MinIO user (kubernetes.tf, helm.tf).
+  minio_registry_user = "streamforge-registry"
 }

@@ -81,3 +81,14 @@ output "minio_endpoint" {
   description = "MinIO's S3 endpoint inside the cluster (standalone server in namespace minio); root credentials in Secret minio-root of that namespace."
   value       = "http://${helm_release.minio.name}.${local.namespaces.minio}.svc:9000"
 }
+
+output "minio_registry_access_key" {
+  description = "Access key of the model registry's MinIO user (read and write on the models bucket only): AWS_ACCESS_KEY_ID in Secret streamforge-s3."
+  value       = local.minio_registry_user
+}
+
+output "minio_registry_secret_key" {
+  description = "Secret key of the model registry's MinIO user: AWS_SECRET_ACCESS_KEY in Secret streamforge-s3 (terraform output -raw minio_registry_secret_key)."
+  value       = random_password.minio_registry.result
+  sensitive   = true
+}

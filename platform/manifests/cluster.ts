@@ -3,11 +3,25 @@
 // come from each function's reads and writes in the registry, and ArangoDB (kube-arangodb). The
 // operators, Knative and MinIO come from terraform/.
 import { controlTopicFor } from '../../shared/contracts/control.ts';
+import { modelUpdatesTopic } from '../../shared/contracts/models.ts';
 import { eventsTopic } from '../../shared/contracts/events.ts';
 import { GROUPS, TARGETS, commandGroupFor } from '../../shared/contracts/names.ts';
 import { DEAD_LETTER_TOPIC } from '../../shared/harness/dead-letter.ts';
 import { COMMAND_PARTITIONS, FUNCTIONS, type FunctionSpec } from '../registry.ts';
-import { ARANGO_DEPLOYMENT, CONFIG_MAP, IMAGE_REGISTRY, IMAGE_TAG, KAFKA_BOOTSTRAP, KAFKA_CLUSTER, KEDA_USER, MINIO, NAMESPACE, PART_OF } from './names.ts';
+import {
+  ARANGO_DEPLOYMENT,
+  CONFIG_MAP,
+  IMAGE_REGISTRY,
+  IMAGE_TAG,
+  KAFKA_BOOTSTRAP,
+  KAFKA_CLUSTER,
+  KEDA_USER,
+  MINIO,
+  MODELS_BUCKET,
+  NAMESPACE,
+  PART_OF,
+  S3_ENDPOINT,
+} from './names.ts';
 import { KNATIVE_SOURCE_USER } from './knative.ts';
 import { why } from './yaml.ts';
 
@@ -134,6 +148,9 @@ export function configMap() {
       KAFKA_SASL_MECHANISM: 'scram-sha-512',
       STORE: 'arango',
       ARANGO_URL: `https://${ARANGO_DEPLOYMENT}.${NAMESPACE}.svc:8529`,
+      OBJECT_STORE: 's3',
+      S3_ENDPOINT,
+      S3_BUCKET: MODELS_BUCKET,
       BINANCE_REST_URL: 'https://api.binance.com',
       IMAGE_REGISTRY,
       IMAGE_TAG,
@@ -198,6 +215,7 @@ export function kafkaTopics() {
     ),
     topic(eventsTopic.name, 3, week, 'keyed by queue_id: one workflow step stays in order'),
     topic(DEAD_LETTER_TOPIC, 3, 30 * 86_400_000, 'dead letters are kept a month, to be looked at'),
+    topic(modelUpdatesTopic.name, 1, week, 'one partition: every follower reads every announcement, in order'),
   ];
 }
 

@@ -54,7 +54,7 @@ export function scaledJob(spec: FunctionSpec, kafka: KafkaTarget = CLUSTER_KAFKA
           metadata: podMetadata(spec),
           spec: podSpec(spec, {
             restartPolicy: 'Never',
-            kafkaAuth: kafka.authenticated,
+            clusterSecrets: kafka.authenticated,
             env: [
               { name: 'JOB_NAME', valueFrom: { fieldRef: { fieldPath: "metadata.labels['job-name']" } } },
               { name: 'EXIT_WHEN_IDLE_MS', value: why(String(exitWhenIdleMs), 'the pod exits once idle this long, so the Job completes and the function returns to zero') },
@@ -84,7 +84,7 @@ export function scaledConsumer(spec: FunctionSpec, kafka: KafkaTarget = CLUSTER_
     spec: {
       selector: { matchLabels: { 'app.kubernetes.io/name': spec.name } },
       strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
-      template: { metadata: podMetadata(spec), spec: podSpec(spec, { kafkaAuth: kafka.authenticated }) },
+      template: { metadata: podMetadata(spec), spec: podSpec(spec, { clusterSecrets: kafka.authenticated }) },
     },
   };
   const scaledObject = {

@@ -41,7 +41,7 @@ export function localManifests(local: LocalCluster): object[] {
       template: {
         metadata: podMetadata(orchestratorSpec),
         spec: podSpec(orchestratorSpec, {
-          kafkaAuth: false,
+          clusterSecrets: false,
           env: [
             { name: 'LAUNCH_MODE', value: 'keda' },
             { name: 'KUBECONFIG', value: local.orchestratorKubeconfig },

@@ -11,6 +11,11 @@ export const KAFKA_CA_SECRET = `${KAFKA_CLUSTER}-cluster-ca-cert`;
 export const KEDA_USER = 'keda-scaler';
 export const ARANGO_DEPLOYMENT = 'streamforge-db';
 export const MINIO = 'minio';
+/** MinIO's S3 endpoint (terraform/ installs it in a namespace of its own) and the registry's bucket there. */
+export const S3_ENDPOINT = `http://${MINIO}.${MINIO}.svc:9000`;
+export const MODELS_BUCKET = 'models';
+/** The registry's MinIO user (accessKeyId, secretAccessKey), made from terraform's outputs (README, deploy). */
+export const S3_SECRET = 'streamforge-s3';
 export const IMAGE_REGISTRY = 'streamforge';
 export const IMAGE_TAG = '0.1.0';
 export const PART_OF = 'streamforge';

@@ -2,7 +2,7 @@
 // image, configuration and credentials, probes, requests and limits, and a locked-down security context.
 import type { V1PodTemplateSpec } from '@kubernetes/client-node';
 import type { FunctionSpec } from '../registry.ts';
-import { CONFIG_MAP, imageOf, labelsOf } from './names.ts';
+import { CONFIG_MAP, S3_SECRET, imageOf, labelsOf } from './names.ts';
 import { unwrapReasons, why } from './yaml.ts';
 
 /** Non-root, read-only root filesystem, no privilege escalation, no capabilities, the runtime's seccomp profile. */
@@ -22,8 +22,12 @@ export interface ContainerOptions {
   /** Knative sets PORT itself and probes the container's one port; elsewhere the pod says it. */
   readonly knative?: boolean;
   readonly env?: readonly object[];
-  /** Kafka with a SCRAM user per function (the cluster); off for a plaintext local broker. */
-  readonly kafkaAuth?: boolean;
+  /**
+   * Credentials from the cluster's Secrets: a Kafka SCRAM user per function, and the model registry's S3
+   * key for functions that use the object store. Off on the local control plane (a plaintext broker,
+   * objects on the machine's disk).
+   */
+  readonly clusterSecrets?: boolean;
 }
 
 export function container(spec: FunctionSpec, options: ContainerOptions = {}) {
@@ -36,11 +40,17 @@ export function container(spec: FunctionSpec, options: ContainerOptions = {}) {
     envFrom: [{ configMapRef: { name: CONFIG_MAP } }],
     env: [
       ...(port ? [{ name: 'PORT', value: String(port) }] : []),
-      ...(options.kafkaAuth === false
+      ...(options.clusterSecrets === false
         ? []
         : [
             { name: 'KAFKA_SASL_USERNAME', value: spec.name },
             { name: 'KAFKA_SASL_PASSWORD', valueFrom: { secretKeyRef: { name: spec.name, key: 'password' } } },
+            ...(spec.usesObjects
+              ? [
+                  { name: 'AWS_ACCESS_KEY_ID', valueFrom: { secretKeyRef: { name: S3_SECRET, key: 'accessKeyId' } } },
+                  { name: 'AWS_SECRET_ACCESS_KEY', valueFrom: { secretKeyRef: { name: S3_SECRET, key: 'secretAccessKey' } } },
+                ]
+              : []),
           ]),
       { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
       ...(options.env ?? []),

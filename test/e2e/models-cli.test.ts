@@ -68,7 +68,12 @@ describe('streamforge models', () => {
     expect(shown.stdout).toContain('models:/gcn/1  (@champion)');
     expect(shown.stdout).toContain('  metrics      val_loss=0.25 sharpe=1.3');
     expect(shown.stdout).toContain('  lineage      workflow wf-20240801-a1b2c3, symbols BTCUSDT,ETHUSDT, range 2024-08-01:2024-08-02');
-    expect((await models(['show', 'gcn'])).stdout.trim().split('\n').map((line) => line.split(/\s{2,}/)[0])).toEqual(['VERSION', '1', '2']);
+    expect(
+      (await models(['show', 'gcn'])).stdout
+        .trim()
+        .split('\n')
+        .map((line) => line.split(/\s{2,}/)[0]),
+    ).toEqual(['VERSION', '1', '2']);
 
     const out = join(work, 'downloaded');
     const downloaded = await models(['download', 'gcn@champion', '--out', out]);

@@ -42,7 +42,7 @@ describe('running platform', () => {
   it('listens on loopback by default and answers /livez and /readyz with its dependencies checked', async () => {
     expect(platform.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect((await api(platform, '/livez')).body).toEqual({ status: 'ok' });
-    expect(await api(platform, '/readyz')).toMatchObject({ status: 200, body: { status: 'ready', checks: { bus: 'ok', store: 'ok' } } });
+    expect(await api(platform, '/readyz')).toMatchObject({ status: 200, body: { status: 'ready', checks: { bus: 'ok', store: 'ok', objects: 'ok' } } });
   });
 
   it('sends a followed workflow as a snapshot, then only the steps each update changed', async () => {

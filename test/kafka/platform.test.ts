@@ -24,7 +24,7 @@ describe('the whole platform on Kafka in one process', () => {
       expect(metrics).toContain(`streamforge_consumer_lag{group="loader-producer-commands",topic="queue-control-loader-producer",partition="${partition}"} 0`);
     }
     expect(metrics).toMatch(/streamforge_consumer_lag\{group="queue-manager-group",topic="queue-events",partition="\d"\} \d+/);
-    expect((await api(platform, '/readyz')).body).toEqual({ status: 'ready', checks: { bus: 'ok', store: 'ok' } });
+    expect((await api(platform, '/readyz')).body).toEqual({ status: 'ready', checks: { bus: 'ok', store: 'ok', objects: 'ok' } });
   });
 
   it('deletes the data topics of an ended workflow from the broker after the grace period', async () => {

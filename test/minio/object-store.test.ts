@@ -1,7 +1,8 @@
 // The ObjectStore contract against a real MinIO through the S3 adapter, and what only S3 shows: a large
 // artifact really goes up in parts, and a failed multipart upload is aborted, not left behind.
 import { describe, expect, it } from 'vitest';
-import { objectStoreContract, patternBytes } from '../contracts/object-store.contract.ts';
+import { patternBytes } from '../bytes.ts';
+import { objectStoreContract } from '../contracts/object-store.contract.ts';
 import { curlS3, freshBucket, s3Store, suiteMinio } from './minio.ts';
 
 const MiB = 1024 * 1024;
