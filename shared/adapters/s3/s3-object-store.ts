@@ -67,6 +67,10 @@ export class S3ObjectStore implements ObjectStore {
       ...(options.endpoint ? { endpoint: options.endpoint } : {}),
       ...(options.credentials ? { credentials: { ...options.credentials } } : {}),
       maxAttempts: 3,
+      // The registry hashes every artifact with SHA-256 itself (on upload, and again on every load); the
+      // SDK's default CRC32 on each part and response, computed in JavaScript, would double that work.
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
       requestHandler: { connectionTimeout: CONNECT_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS },
     });
   }
