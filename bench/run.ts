@@ -103,7 +103,7 @@ async function main() {
   const registry = await benchRegistry();
   const transfer = (t: Transfer) => `${fmt(t.medianSeconds, 2)} s (${fmt(t.mbPerSecond)} MB/s)`;
   log(
-    `| model artifact upload to MinIO | ${fmt(registry.artifactMb)} MB from a file, median of ${registry.runs}: the platform's S3 adapter (multipart, 8 MiB parts, SHA-256 while streaming) vs \`curl --aws-sigv4 -T\` (one PUT) | **${transfer(registry.upload.adapter)}**, peak live memory ${fmt(registry.upload.peakLiveMb)} MB; curl ${transfer(registry.upload.curl)} = **${(registry.upload.adapter.medianSeconds / registry.upload.curl.medianSeconds).toFixed(1)}×** curl's time |`,
+    `| model artifact upload to MinIO | ${fmt(registry.artifactMb / 1.048576)} MiB from a file, median of ${registry.runs}: the platform's S3 adapter (multipart, 8 MiB parts, SHA-256 while streaming) vs \`curl --aws-sigv4 -T\` (one PUT) | **${transfer(registry.upload.adapter)}**, peak live memory ${fmt(registry.upload.peakLiveMb)} MB; curl ${transfer(registry.upload.curl)} = **${(registry.upload.adapter.medianSeconds / registry.upload.curl.medianSeconds).toFixed(1)}×** curl's time |`,
   );
   log(
     `| model artifact download from MinIO | the same, streamed and hashed (SHA-256) vs \`curl -o /dev/null\` | **${transfer(registry.download.adapter)}**, peak live memory ${fmt(registry.download.peakLiveMb, 1)} MB; curl ${transfer(registry.download.curl)} = **${(registry.download.adapter.medianSeconds / registry.download.curl.medianSeconds).toFixed(1)}×** curl's time |`,

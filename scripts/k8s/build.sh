@@ -36,7 +36,8 @@ pkg_of() {
 
 version="$(awk '$1 == "k8s.io/kubernetes" && $2 ~ /^v/ { print $2; exit }' "$here/go.mod")"
 [[ -n "$version" ]] || { log "cannot read the k8s.io/kubernetes version from $here/go.mod"; exit 1; }
-cache_root="${STREAMFORGE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/streamforge}"
+# shellcheck source=../lib/cache.sh
+source "$here/../lib/cache.sh"
 bin="$cache_root/k8s-$version/bin"
 
 want=()
@@ -78,17 +79,9 @@ if [[ -z "$todo" ]]; then
   exit 0
 fi
 
-# One build at a time per cache (parallel test runs may all call this); re-check under the lock.
-mkdir -p "$bin"
-if command -v flock >/dev/null; then
-  exec 9>"$bin/../.build.lock"
-  if ! flock -n 9; then
-    log "another build holds $bin/../.build.lock; waiting for it"
-    flock 9
-  fi
-  todo="$(missing)"
-  [[ -n "$todo" ]] || { echo "$bin"; exit 0; }
-fi
+build_lock "$bin"
+todo="$(missing)"
+[[ -n "$todo" ]] || { echo "$bin"; exit 0; }
 
 command -v go >/dev/null || { log "go not found (install Go >= 1.26)"; exit 1; }
 gov="$(go env GOVERSION)"

@@ -37,7 +37,8 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-cache_root="${STREAMFORGE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/streamforge}"
+# shellcheck source=../lib/cache.sh
+source "$here/../lib/cache.sh"
 
 SERVING_MODULE=knative.dev/serving SERVING_VERSION=v0.51.0
 SERVING_SUM='h1:yN2Q7eYqJgoPfZkATjoBZyGbZ2P1Qhns9HIMU4mF+to='

@@ -50,17 +50,11 @@ log() { echo "broker.sh: $*" >&2; }
 # True when something accepts TCP connections on 127.0.0.1:$1.
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-# The pid of the broker whose data directory is $1, if that process is alive and really is this
-# broker (a stale pid file may name a pid that was reused by something else).
-live_pid() {
-  local d="$1" pid
-  [[ -f "$d/broker.pid" ]] || return 1
-  pid="$(cat "$d/broker.pid" 2>/dev/null || true)"
-  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
-  kill -0 "$pid" 2>/dev/null || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$d/server.properties" || return 1
-  echo "$pid"
-}
+# shellcheck source=../lib/processes.sh
+source "$here/../lib/processes.sh"
+
+# The pid of the broker whose data directory is $1, if it is alive and really is this broker.
+live_pid() { pid_of "$1/broker.pid" "$1/server.properties"; }
 
 # Forget a broker that is not running: drop its state file and, if this script made its
 # directory, the directory too.
@@ -117,7 +111,7 @@ do_status() {
 }
 
 do_stop() {
-  local d pid i
+  local d pid
   d="$(cat "$state_file" 2>/dev/null || true)"
   if [[ -z "$d" ]]; then
     log "no broker recorded for port $port"
@@ -128,16 +122,7 @@ do_stop() {
     forget "$d"
     return 0
   fi
-  kill -TERM "$pid" 2>/dev/null || true
-  for ((i = 0; i < 200; i++)); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  if kill -0 "$pid" 2>/dev/null; then
-    log "pid $pid still alive after 20 s; sending SIGKILL"
-    kill -KILL "$pid" 2>/dev/null || true
-    for ((i = 0; i < 50; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  fi
+  stop_pid "$pid" 20
   forget "$d"
   log "stopped broker on port $port (pid $pid)"
 }

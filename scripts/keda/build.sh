@@ -27,7 +27,8 @@ log() { echo "keda/build.sh: $*" >&2; }
 
 version="$(awk -v m="$module" '$1 == m && $2 ~ /^v/ { print $2; exit }' "$here/go.mod")"
 [[ -n "$version" ]] || { log "cannot read the $module version from $here/go.mod"; exit 1; }
-cache_root="${STREAMFORGE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/streamforge}"
+# shellcheck source=../lib/cache.sh
+source "$here/../lib/cache.sh"
 bin="$cache_root/keda-$version/bin"
 exe="$bin/keda-operator"
 
@@ -58,16 +59,8 @@ if built; then
   exit 0
 fi
 
-# One build at a time per cache (parallel test runs may all call this); re-check under the lock.
-mkdir -p "$bin"
-if command -v flock >/dev/null; then
-  exec 9>"$bin/../.build.lock"
-  if ! flock -n 9; then
-    log "another build holds $bin/../.build.lock; waiting for it"
-    flock 9
-  fi
-  if built; then echo "$exe"; exit 0; fi
-fi
+build_lock "$bin"
+if built; then echo "$exe"; exit 0; fi
 
 command -v go >/dev/null || { log "go not found (install Go >= 1.26)"; exit 1; }
 gov="$(go env GOVERSION)"

@@ -47,27 +47,14 @@ log() { echo "operator.sh: $*" >&2; }
 
 # shellcheck source=../lib/ports.sh
 source "$here/../lib/ports.sh"
+# shellcheck source=../lib/processes.sh
+source "$here/../lib/processes.sh"
 
-live_pid() {
-  local d="$1" pid
-  [[ -f "$d/operator.pid" ]] || return 1
-  pid="$(cat "$d/operator.pid" 2>/dev/null || true)"
-  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
-  kill -0 "$pid" 2>/dev/null || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "--cert-dir=$d/certs" || return 1
-  echo "$pid"
-}
+live_pid() { pid_of "$1/operator.pid" "--cert-dir=$1/certs"; }
 
 teardown() {
-  local d="$1" pid i
-  if pid="$(live_pid "$d")"; then
-    kill -TERM "$pid" 2>/dev/null || true
-    for ((i = 0; i < 200; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    if kill -0 "$pid" 2>/dev/null; then
-      log "pid $pid still alive after 20 s; sending SIGKILL"
-      kill -KILL "$pid" 2>/dev/null || true
-    fi
-  fi
+  local d="$1" pid
+  if pid="$(live_pid "$d")"; then stop_pid "$pid" 20; fi
   rm -f "$state_file"
   if [[ -f "$d/.temporary" ]]; then rm -rf "$d"; fi
 }

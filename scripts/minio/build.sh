@@ -17,9 +17,11 @@ module=github.com/minio/minio
 # them by commit).
 version="${MINIO_VERSION:-v0.0.0-20260212201848-7aac2a2c5b7c}"
 
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 log() { echo "minio/build.sh: $*" >&2; }
 
-cache_root="${STREAMFORGE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/streamforge}"
+# shellcheck source=../lib/cache.sh
+source "$here/../lib/cache.sh"
 bin="$cache_root/minio-$version/bin"
 exe="$bin/minio"
 
@@ -32,16 +34,8 @@ esac
 
 [[ -x "$exe" ]] && { echo "$exe"; exit 0; }
 
-# One build at a time per cache (parallel test runs may all call this); re-check under the lock.
-mkdir -p "$bin"
-if command -v flock >/dev/null; then
-  exec 9>"$bin/../.build.lock"
-  if ! flock -n 9; then
-    log "another build holds $bin/../.build.lock; waiting for it"
-    flock 9
-  fi
-  [[ -x "$exe" ]] && { echo "$exe"; exit 0; }
-fi
+build_lock "$bin"
+[[ -x "$exe" ]] && { echo "$exe"; exit 0; }
 
 command -v go >/dev/null || { log "go not found (install Go >= 1.24)"; exit 1; }
 t0=$(date +%s)

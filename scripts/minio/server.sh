@@ -25,6 +25,8 @@ usage() {
 log() { echo "minio/server.sh: $*" >&2; }
 # shellcheck source=../lib/ports.sh
 source "$here/../lib/ports.sh"
+# shellcheck source=../lib/processes.sh
+source "$here/../lib/processes.sh"
 
 cmd="${1:-}"
 [[ -n "$cmd" ]] || usage
@@ -47,16 +49,8 @@ if ! [[ "$port" =~ ^[0-9]+$ ]] || ((port < 1 || port > 65535)); then
 fi
 state_file="$state_root/server.$port.dir"
 
-# The pid of the server whose directory is $1, if that process is alive and really is this server.
-live_pid() {
-  local d="$1" pid
-  [[ -f "$d/minio.pid" ]] || return 1
-  pid="$(cat "$d/minio.pid" 2>/dev/null || true)"
-  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
-  kill -0 "$pid" 2>/dev/null || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$d/data" || return 1
-  echo "$pid"
-}
+# The pid of the server whose directory is $1, if it is alive and really is this server.
+live_pid() { pid_of "$1/minio.pid" "$1/data"; }
 
 forget() {
   local d="$1"
@@ -89,7 +83,7 @@ do_status() {
 }
 
 do_stop() {
-  local d pid i
+  local d pid
   d="$(cat "$state_file" 2>/dev/null || true)"
   if [[ -z "$d" ]]; then
     log "no server recorded for port $port"
@@ -100,16 +94,7 @@ do_stop() {
     forget "$d"
     return 0
   fi
-  kill -TERM "$pid" 2>/dev/null || true
-  for ((i = 0; i < 100; i++)); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  if kill -0 "$pid" 2>/dev/null; then
-    log "pid $pid still alive after 10 s; sending SIGKILL"
-    kill -KILL "$pid" 2>/dev/null || true
-    for ((i = 0; i < 50; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  fi
+  stop_pid "$pid" 10
   forget "$d"
   log "stopped MinIO on port $port (pid $pid)"
 }

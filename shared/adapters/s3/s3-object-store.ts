@@ -207,7 +207,8 @@ function unavailable(what: string, error: unknown): Error {
   const code = status(error);
   if (error instanceof ObjectStoreUnavailableError) return error;
   // A HEAD answer has no body, so the SDK names its error "UnknownError": say what the server said.
-  const said = (error as Error).name === 'UnknownError' || !errorMessage(error) ? `HTTP ${code ?? 'error'}` : errorMessage(error);
+  const message = errorMessage(error);
+  const said = !message || message === 'UnknownError' || (error as Error).name === 'UnknownError' ? `HTTP ${code ?? 'error'}` : message;
   if (code !== undefined && code >= 400 && code < 500) return new Error(`object store refused ${what}: ${said}`, { cause: error });
   return new ObjectStoreUnavailableError(`object store unavailable (${what}): ${said}`, { cause: error });
 }

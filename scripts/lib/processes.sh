@@ -1,0 +1,26 @@
+# Servers the scripts start in the background and find again by a pid file. Sourced; the caller defines log().
+
+# The pid in pid file $1 if that process is alive and its command line contains $2 (a stale pid file
+# may name a pid that something else reuses now).
+pid_of() {
+  local file="$1" mark="$2" pid
+  [[ -f "$file" ]] || return 1
+  pid="$(cat "$file" 2>/dev/null || true)"
+  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
+  kill -0 "$pid" 2>/dev/null || return 1
+  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$mark" || return 1
+  echo "$pid"
+}
+
+# SIGTERM to pid $1, up to $2 seconds (default 20) to exit, then SIGKILL.
+stop_pid() {
+  local pid="$1" grace="${2:-20}" i
+  kill -TERM "$pid" 2>/dev/null || true
+  for ((i = 0; i < grace * 10; i++)); do
+    kill -0 "$pid" 2>/dev/null || return 0
+    sleep 0.1
+  done
+  log "pid $pid still alive after $grace s; sending SIGKILL"
+  kill -KILL "$pid" 2>/dev/null || true
+  for ((i = 0; i < 50; i++)); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+}
