@@ -135,9 +135,10 @@ do_start() {
   user="$(sed -n 's/^AWS_ACCESS_KEY_ID=//p' "$d/credentials.env")"
   secret="$(sed -n 's/^AWS_SECRET_ACCESS_KEY=//p' "$d/credentials.env")"
 
-  # No web console, no update checks, no anonymous usage reports: a server for this machine.
+  # No web console, no update checks, no anonymous usage reports, nothing written outside its directory
+  # (MinIO would keep its certificates in ~/.minio).
   MINIO_ROOT_USER="$user" MINIO_ROOT_PASSWORD="$secret" MINIO_BROWSER=off MINIO_UPDATE=off \
-    nohup "$exe" server "$d/data" --address "127.0.0.1:$port" --quiet --anonymous >"$d/minio.log" 2>&1 &
+    nohup "$exe" server "$d/data" --address "127.0.0.1:$port" --certs-dir "$d/certs" --quiet --anonymous >"$d/minio.log" 2>&1 &
   pid=$!
   echo "$pid" >"$d/minio.pid"
   echo "$d" >"$state_file"
