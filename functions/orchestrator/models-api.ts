@@ -51,6 +51,22 @@ export const getVersionRoute = createRoute({
   responses: { 200: json(modelVersionSchema, 'the version'), 400: invalid, 404: notFound },
 });
 
+export const deleteVersionRoute = createRoute({
+  method: 'delete',
+  path: '/models/{name}/versions/{version}',
+  summary: "Delete a version's artifacts; its number is never given again. A version an alias points at is refused",
+  request: {
+    params: z.object({
+      name: nameParam,
+      version: z
+        .string()
+        .regex(/^[1-9]\d{0,8}$/, 'must be a version number')
+        .meta({ param: { name: 'version', in: 'path' }, example: '3' }),
+    }),
+  },
+  responses: { 204: { description: 'deleted' }, 400: invalid, 404: notFound },
+});
+
 export const setAliasRoute = createRoute({
   method: 'put',
   path: '/models/{name}/aliases/{alias}',

@@ -94,6 +94,14 @@ describe('model registry API', () => {
     expect(new Uint8Array(await download.arrayBuffer())).toEqual(shard);
     expect(await (await app.request('/models/gcn/versions/2/artifacts/model.json')).text()).toBe(tinyTfjsModel([3, 4]).modelJson);
 
+    const pointed = await app.request('/models/gcn/versions/1', { method: 'DELETE' });
+    expect(await check('delete', '/models/gcn/versions/1', '/models/{name}/versions/{version}', pointed)).toEqual({
+      error: 'version: models:/gcn/1 is what @champion points at; move or remove it first',
+      field: 'version',
+    });
+    expect((await app.request('/models/gcn/versions/2', { method: 'DELETE' })).status).toBe(204);
+    await check('delete', '/models/gcn/versions/2', '/models/{name}/versions/{version}', await app.request('/models/gcn/versions/2', { method: 'DELETE' }));
+    expect(((await (await app.request('/models/gcn/versions')).json()) as { versions: { version: number }[] }).versions.map((v) => v.version)).toEqual([1]);
     const removed = await app.request('/models/gcn/aliases/champion', { method: 'DELETE' });
     expect(removed.status).toBe(204);
     await check('get', '/models/gcn/versions/champion', '/models/{name}/versions/{version}', await app.request('/models/gcn/versions/champion'));
@@ -108,6 +116,8 @@ describe('model registry API', () => {
     ['GET', '/models/gcn/versions/1/artifacts/nope.bin', 404, { error: 'models:/gcn/1 has no artifact "nope.bin"' }],
     ['GET', '/models/Bad%20Name', 400, { error: 'name: must be 1-63 lower-case letters, digits, ".", "_" or "-", starting with a letter or digit', field: 'name' }],
     ['GET', '/models/gcn/versions/0', 400, { error: 'version: must be a version number, an alias or "latest"', field: 'version' }],
+    ['DELETE', '/models/gcn/versions/champion', 400, { error: 'version: must be a version number', field: 'version' }],
+    ['DELETE', '/models/gcn/versions/7', 404, { error: 'model gcn has no version 7' }],
   ])('%s %s → %i', async (method, path, status, body) => {
     await register('gcn', registrationForm([1]));
     const response = await app.request(path, { method });

@@ -11,6 +11,7 @@ import { ModelNotFoundError, ModelRequestError, ObjectStoreUnavailableError } fr
 import type { ArtifactUpload, ModelRegistry } from '../../shared/models/registry.ts';
 import {
   deleteAliasRoute,
+  deleteVersionRoute,
   downloadArtifactDoc,
   getModelRoute,
   getVersionRoute,
@@ -63,6 +64,12 @@ export function mountModelRoutes(app: OpenAPIHono, registry: ModelRegistry, opti
   app.openapi(getVersionRoute, async (c) => {
     const { name, version } = c.req.valid('param');
     return c.json(await resolve(registry, name, version), 200);
+  });
+
+  app.openapi(deleteVersionRoute, async (c) => {
+    const { name, version } = c.req.valid('param');
+    await registry.deleteVersion(name, Number(version));
+    return c.body(null, 204);
   });
 
   app.openapi(setAliasRoute, async (c) => {

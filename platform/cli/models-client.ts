@@ -53,6 +53,10 @@ export class ModelsClient {
     return modelVersionSchema.parse(await this.json('PUT', `/models/${encodeURIComponent(name)}/aliases/${encodeURIComponent(alias)}`, { version }));
   }
 
+  async deleteVersion(name: string, version: number): Promise<void> {
+    await this.json('DELETE', `/models/${encodeURIComponent(name)}/versions/${version}`);
+  }
+
   async deleteAlias(name: string, alias: string): Promise<void> {
     await this.json('DELETE', `/models/${encodeURIComponent(name)}/aliases/${encodeURIComponent(alias)}`);
   }

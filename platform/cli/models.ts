@@ -172,6 +172,7 @@ const USAGE = {
     'register <name> <model.json | directory> [--metrics k=v,...] [--params k=v,...] [--framework F] [--description D] [--workflow ID] [--symbols A,B] [--range R] [--parent REF]',
   alias: 'alias <name> <alias> <version> | alias <name> <alias> --delete',
   download: 'download <name/version | name@alias> [--out DIR]',
+  delete: 'delete <name/version>',
 };
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -256,6 +257,16 @@ export async function main(argv: readonly string[]): Promise<number> {
       }
       const target = await client.setAlias(name, alias, Number(version));
       print(values.json, target, `${name}@${alias} → ${target.uri}`);
+    });
+  }
+
+  if (sub === 'delete') {
+    const { values, positionals } = parseOptions(rest, common, z.object({ url, json: z.boolean().optional() }));
+    const { name, selector } = reference(positionals[0], USAGE.delete);
+    if (!selector || !/^\d+$/.test(selector)) throw new UsageError(`models ${USAGE.delete}: name the version by its number`);
+    return withClient(values.url, async (client) => {
+      await client.deleteVersion(name, Number(selector));
+      print(values.json, { name, version: Number(selector), deleted: true }, `Deleted models:/${name}/${selector}; its number is not given again.`);
     });
   }
 

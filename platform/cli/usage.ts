@@ -17,6 +17,7 @@ Commands:
                           the platform on a local Kubernetes control plane with the real KEDA operator:
                           functions scale from zero as processes on a process node
   models list | show <ref> | register <name> <model.json> | alias <name> <alias> <version> | download <ref>
+         | delete <name/version>
                           the model registry (refs: gcn, gcn/3, gcn@champion, models:/gcn/latest); --json
                           for scripts; register takes --metrics k=v,… --params k=v,… --workflow --symbols
                           --range; download --out DIR verifies every checksum

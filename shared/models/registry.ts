@@ -57,7 +57,7 @@ interface ModelDoc {
   readonly created_ms: number;
 }
 
-type VersionDoc = { readonly _key: string; readonly status: 'pending' | 'ready'; readonly claimed_ms: number; readonly owner?: string } & Omit<ModelVersion, 'aliases'>;
+type VersionDoc = { readonly _key: string; readonly status: 'pending' | 'ready' | 'deleted'; readonly claimed_ms: number; readonly owner?: string } & Omit<ModelVersion, 'aliases'>;
 
 interface AliasDoc {
   readonly _key: string;
@@ -213,6 +213,30 @@ export class ModelRegistry {
   async deleteAlias(name: string, alias: string): Promise<void> {
     await this.requireModel(name);
     if (!(await this.ports.store.remove(COLLECTIONS.aliases, aliasKey(name, alias)))) throw new ModelNotFoundError(`model ${name} has no alias "${alias}"`);
+  }
+
+  /**
+   * Deletes a version's artifacts; its number stays taken (a reference such as models:/gcn/3 never comes
+   * to mean another model). A version an alias points at is refused: a consumer following the alias
+   * must never be left without its model, so move or remove the alias first.
+   */
+  async deleteVersion(name: string, version: number): Promise<void> {
+    await this.requireModel(name);
+    const doc = await this.readyVersion(name, version);
+    const pointing = (await this.aliases(name)).filter((a) => a.version === version).map((a) => `@${a.alias}`);
+    if (pointing.length > 0) {
+      throw new ModelRequestError(
+        'version',
+        `${doc.uri} is what ${pointing.join(' and ')} ${pointing.length > 1 ? 'point' : 'points'} at; move or remove ${pointing.length > 1 ? 'them' : 'it'} first`,
+      );
+    }
+    // The record first, so nothing resolves a version whose files are going; then the files.
+    await this.ports.store.upsert<VersionDoc>(COLLECTIONS.versions, [{ ...doc, status: 'deleted' }]);
+    try {
+      await this.clear(versionPrefix(name, version));
+    } catch (error) {
+      this.ports.logger.warn({ err: error, model: name, version }, `deleted ${doc.uri}, but its files could not be removed yet (${errorMessage(error)}); they are never served`);
+    }
   }
 
   /** An artifact of a version as a stream, with what the registry recorded of it. */

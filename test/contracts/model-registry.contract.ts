@@ -209,6 +209,22 @@ export function modelRegistryContract(label: string, makePorts: () => Promise<Re
       });
     });
 
+    it('deletes a version and its files, never gives its number again, and refuses one an alias points at', async () => {
+      for (const w of [1, 2, 3]) await registry.register({ name: 'gcn-deleted', artifacts: tinyArtifacts([w]) });
+      await registry.setAlias('gcn-deleted', 'champion', 2);
+      await expect(registry.deleteVersion('gcn-deleted', 2)).rejects.toThrow(
+        new ModelRequestError('version', 'models:/gcn-deleted/2 is what @champion points at; move or remove it first'),
+      );
+      await registry.deleteVersion('gcn-deleted', 3);
+      expect((await registry.versions('gcn-deleted')).map((v) => v.version)).toEqual([1, 2]);
+      await expect(registry.resolve('models:/gcn-deleted/3')).rejects.toThrow(new ModelNotFoundError('model gcn-deleted has no version 3'));
+      expect((await registry.resolve('models:/gcn-deleted/latest')).version).toBe(2);
+      expect(await ports.objects.list('models/gcn-deleted/versions/3/')).toEqual([]);
+      await expect(registry.deleteVersion('gcn-deleted', 3)).rejects.toBeInstanceOf(ModelNotFoundError);
+      expect((await registry.register({ name: 'gcn-deleted', artifacts: tinyArtifacts([4]) })).version).toBe(4);
+      expect((await registry.resolve('models:/gcn-deleted@champion')).version).toBe(2);
+    });
+
     it('announces every new version and every alias move on model-updates', async () => {
       const heard: unknown[] = [];
       const controller = new AbortController();

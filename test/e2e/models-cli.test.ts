@@ -94,19 +94,31 @@ describe('streamforge models', () => {
     await expect(readFile(join(out, 'group1-shard1of1.bin'))).rejects.toThrow(/ENOENT/);
   });
 
-  it.each([
-    [['show', 'nope'], 1, 'streamforge models: no model named nope'],
-    [['alias', 'gcn', 'champion', '9'], 1, 'streamforge models: version: models:/gcn/9 does not exist, so @champion cannot point at it'],
-    [['frobnicate'], 2, 'streamforge: models: unknown subcommand "frobnicate" (list, show, register, alias, download)'],
-    [['register', 'gcn'], 2, 'streamforge: models register <name> <model.json | directory>'],
-    [['register', 'gcn', 'missing.json'], 2, 'streamforge: no file or directory at'],
-    [['register', 'gcn', '.', '--metrics', 'loss=low'], 2, 'streamforge: --metrics: must be name=number pairs, e.g. val_loss=0.21,sharpe=1.4; "loss=low" is not'],
-    [['show', 'models:/GCN/1'], 2, 'streamforge: "models:/GCN/1": model name must be 1-63 lower-case letters'],
-    [['list', '--url', 'http://127.0.0.1:9'], 2, 'streamforge: --url: no orchestrator answers at http://127.0.0.1:9'],
-  ])('models %j exits %i with one clear line', async (args, code, message) => {
-    const outcome = await models(args);
-    expect(outcome.code).toBe(code);
-    expect(outcome.stderr).toContain(message);
-    expect(outcome.stderr).not.toMatch(/\n\s+at /);
+  describe('mistakes', () => {
+    let mistakesEnv: Record<string, string>;
+    beforeAll(async () => {
+      // A registry of its own: gcn with one version that @champion points at.
+      mistakesEnv = { DATA_DIR: join(await tempDir('sf-models-cli-'), 'data'), PORT: env.PORT! };
+      expect((await streamforge(['models', 'register', 'gcn', join(work, 'trained')], mistakesEnv)).code).toBe(0);
+      expect((await streamforge(['models', 'alias', 'gcn', 'champion', '1'], mistakesEnv)).code).toBe(0);
+    });
+
+    it.each([
+      [['show', 'nope'], 1, 'streamforge models: no model named nope'],
+      [['alias', 'gcn', 'champion', '9'], 1, 'streamforge models: version: models:/gcn/9 does not exist, so @champion cannot point at it'],
+      [['frobnicate'], 2, 'streamforge: models: unknown subcommand "frobnicate" (list, show, register, alias, download, delete)'],
+      [['delete', 'gcn@champion'], 2, 'streamforge: models delete <name/version>: name the version by its number'],
+      [['delete', 'gcn/1'], 1, 'streamforge models: version: models:/gcn/1 is what @champion points at; move or remove it first'],
+      [['register', 'gcn'], 2, 'streamforge: models register <name> <model.json | directory>'],
+      [['register', 'gcn', 'missing.json'], 2, 'streamforge: no file or directory at'],
+      [['register', 'gcn', '.', '--metrics', 'loss=low'], 2, 'streamforge: --metrics: must be name=number pairs, e.g. val_loss=0.21,sharpe=1.4; "loss=low" is not'],
+      [['show', 'models:/GCN/1'], 2, 'streamforge: "models:/GCN/1": model name must be 1-63 lower-case letters'],
+      [['list', '--url', 'http://127.0.0.1:9'], 2, 'streamforge: --url: no orchestrator answers at http://127.0.0.1:9'],
+    ])('models %j exits %i with one clear line', async (args, code, message) => {
+      const outcome = await streamforge(['models', ...args], mistakesEnv);
+      expect(outcome.code).toBe(code);
+      expect(outcome.stderr).toContain(message);
+      expect(outcome.stderr).not.toMatch(/\n\s+at /);
+    });
   });
 });
