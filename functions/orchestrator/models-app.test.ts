@@ -118,6 +118,15 @@ describe('model registry API', () => {
     ['GET', '/models/gcn/versions/0', 400, { error: 'version: must be a version number, an alias or "latest"', field: 'version' }],
     ['DELETE', '/models/gcn/versions/champion', 400, { error: 'version: must be a version number', field: 'version' }],
     ['DELETE', '/models/gcn/versions/7', 404, { error: 'model gcn has no version 7' }],
+    [
+      'GET',
+      '/models/Bad/versions/1/artifacts/model.json',
+      400,
+      { error: 'name: must be 1-63 lower-case letters, digits, ".", "_" or "-", starting with a letter or digit', field: 'name' },
+    ],
+    ['GET', '/models/gcn/versions/v1/artifacts/model.json', 404, { error: 'model gcn has no alias "v1"' }],
+    ['GET', '/models/gcn/versions/0/artifacts/model.json', 400, { error: 'version: must be a version number, an alias or "latest"', field: 'version' }],
+    ['GET', '/models/gcn/versions/1/artifacts/..%2Fversion.json', 404, { error: 'models:/gcn/1 has no artifact "../version.json"' }],
   ])('%s %s → %i', async (method, path, status, body) => {
     await register('gcn', registrationForm([1]));
     const response = await app.request(path, { method });

@@ -36,6 +36,8 @@ export function registryErrorAsHttp(error: Error): Error {
 }
 
 function reference(name: string, selector: string): string {
+  const checkedName = modelNameSchema.safeParse(name);
+  if (!checkedName.success) throw httpError(400, `name: ${checkedName.error.issues[0]!.message}`, { field: 'name' });
   const parsed = versionSelectorSchema.safeParse(selector);
   if (!parsed.success) throw httpError(400, `version: ${describeInvalid(parsed.error).replace(/^record: /, '')}`, { field: 'version' });
   return /^\d+$/.test(selector) || selector === 'latest' ? `models:/${name}/${selector}` : `models:/${name}@${selector}`;
