@@ -34,6 +34,29 @@ describe('kafka bus', () => {
     expect(Date.now() - started).toBeLessThan(30_000);
   });
 
+  it('deletes topics promptly when a lag query of a topic races its deletion (the query puts it back among the targets)', async () => {
+    const bus = await makeBus();
+    const run = Date.now();
+    const within = <T>(ms: number, what: string, work: Promise<T>) =>
+      Promise.race([work, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} still waiting after ${ms} ms`)), ms))]);
+    try {
+      for (let round = 0; round < 5; round++) {
+        const [raced, next] = [`raced-${run}-${round}`, `next-${run}-${round}`];
+        await bus.publish(raced, [{ key: 'k', value: '1' }]);
+        await bus.publish(next, [{ key: 'k', value: '1' }]);
+        // The query starts before the deletion and answers after it, whichever way the race goes.
+        const [lag] = await Promise.all([bus.lag('watcher', raced), bus.deleteTopic(raced)]);
+        expect([0, 1]).toContain(lag.reduce((sum, p) => sum + p.endOffset, 0));
+        expect(await bus.lag('watcher', raced)).toEqual([]);
+        // Without the remembered deletion, the next call's metadata refresh retried the gone topic for a minute.
+        await within(10_000, `deleting ${next}`, bus.deleteTopic(next));
+        expect(await within(10_000, 'listing topics', bus.listTopics())).not.toContain(next);
+      }
+    } finally {
+      await bus.close();
+    }
+  });
+
   it('fails ping, with the broker named, when no broker answers', async () => {
     const bus = new KafkaBus({ brokers: ['127.0.0.1:1'], clientId: 'unreachable', logger: silentLogger });
     await expect(bus.ping()).rejects.toThrow(/Kafka at 127\.0\.0\.1:1/);

@@ -101,6 +101,7 @@ export class KafkaBus implements Bus {
   async ensureTopic(topic: string, spec: TopicSpec = {}): Promise<void> {
     let created = this.topics.get(topic);
     if (!created) {
+      this.hygiene.revive(topic);
       const retentionMs = spec.retentionMs ?? this.options.retentionMs;
       const retentionBytes = spec.retentionBytes ?? this.options.retentionBytes;
       const configEntries = [
@@ -127,19 +128,21 @@ export class KafkaBus implements Bus {
   async deleteTopic(topic: string): Promise<void> {
     await this.connect();
     this.topics.delete(topic);
+    this.hygiene.forgetDeleted();
     try {
       // kafkajs retries a delete of an unknown topic for half a minute: ask first.
       if ((await this.admin.listTopics()).includes(topic)) await this.admin.deleteTopics({ topics: [topic], timeout: 10_000 });
     } catch (error) {
       if (!isUnknownTopic(error)) throw error;
     } finally {
-      this.hygiene.forget([topic]);
+      this.hygiene.markDeleted([topic]);
     }
   }
 
   /** Drops topics another process deleted from this bus's clients, before their refreshes start failing. */
   private async sweepDeletedTopics(): Promise<void> {
     if (!this.connected) return;
+    this.hygiene.forgetDeleted();
     try {
       const gone = this.hygiene.keepOnly(new Set(await this.admin.listTopics()));
       if (gone.length) this.options.logger.debug({ topics: gone }, 'forgot deleted topics');
@@ -262,14 +265,20 @@ export class KafkaBus implements Bus {
 
   async lag(group: string, topic: string): Promise<PartitionLag[]> {
     await this.connect();
+    // A topic this bus deleted has no partitions; asking would put it back among the admin's targets.
+    if (this.hygiene.isDeleted(topic)) return [];
     let ends: Awaited<ReturnType<Admin['fetchTopicOffsets']>>;
     let committed: Awaited<ReturnType<Admin['fetchOffsets']>>;
     try {
       [ends, committed] = await Promise.all([this.admin.fetchTopicOffsets(topic), this.admin.fetchOffsets({ groupId: group, topics: [topic] })]);
     } catch (error) {
-      if (!isUnknownTopic(error)) throw error;
-      // A deleted topic has no partitions; asking put it back among the admin's targets, so forget it again.
+      if (!isUnknownTopic(error) && !this.hygiene.isDeleted(topic)) throw error;
       this.hygiene.forget([topic]);
+      return [];
+    }
+    // Deleted while it was asked: the answer put it back among the admin's targets; take it out again.
+    if (this.hygiene.isDeleted(topic)) {
+      this.hygiene.forgetDeleted();
       return [];
     }
     const byPartition = new Map(committed[0]?.partitions.map((p) => [p.partition, Number(p.offset)]) ?? []);

@@ -11,9 +11,18 @@ interface ClusterTargets {
 
 const CREATE_CLUSTER = 'private:Kafka:createCluster';
 
+/** Topics remembered as deleted by this bus (oldest forgotten first): plenty for a day of workflows. */
+const REMEMBERED_DELETIONS = 10_000;
+
 export class TopicHygiene {
   /** Weakly held: a consumer's cluster goes when the consumer does. */
   private readonly clusters = new Set<WeakRef<ClusterTargets>>();
+  /**
+   * Topics this bus deleted. A call already under way when a topic goes (a lag query, say) puts it back
+   * among its client's targets when it returns; remembering the deletion lets the next call take it out
+   * again before it asks the broker, instead of failing on it for a minute of retries.
+   */
+  private readonly deleted = new Set<string>();
 
   /** Wraps the client's cluster factory so every producer, consumer and admin it makes is known here. */
   constructor(kafka: Kafka) {
@@ -26,6 +35,33 @@ export class TopicHygiene {
       this.clusters.add(new WeakRef(cluster));
       return cluster;
     };
+  }
+
+  /** Topics this bus has just deleted: forgotten now, and again whenever a late call brings them back. */
+  markDeleted(topics: Iterable<string>): void {
+    for (const topic of topics) {
+      this.deleted.delete(topic);
+      this.deleted.add(topic);
+    }
+    for (const topic of this.deleted) {
+      if (this.deleted.size <= REMEMBERED_DELETIONS) break;
+      this.deleted.delete(topic);
+    }
+    this.forget(this.deleted);
+  }
+
+  /** A topic created again under a deleted one's name is a target like any other. */
+  revive(topic: string): void {
+    this.deleted.delete(topic);
+  }
+
+  isDeleted(topic: string): boolean {
+    return this.deleted.has(topic);
+  }
+
+  /** Takes every topic this bus deleted out of its clients' targets again (cheap: a set per client). */
+  forgetDeleted(): void {
+    this.forget(this.deleted);
   }
 
   /** Forget topics that no longer exist, in every client of this bus. */
