@@ -70,8 +70,11 @@ export function objectStoreContract(name: string, makeStore: () => Promise<Objec
         return sha256Of(stream!.body);
       });
       expect(download.result).toEqual(expected);
-      // A store that held the artifact in memory would grow by at least its 100 MB either way.
-      expect(upload.growth).toBeLessThan(48 * MiB);
+      // A store that held the artifact in memory would grow by at least its 100 MiB either way. An S3
+      // multipart upload holds up to two 8 MiB parts in flight and a third being assembled, each copied
+      // once as it is put together (≤ 48 MiB), plus the stream's buffers: 64 MiB bounds it with room for
+      // a busy machine; a download holds a few chunks.
+      expect(upload.growth).toBeLessThan(64 * MiB);
       expect(download.growth).toBeLessThan(32 * MiB);
       await store.delete(key);
     });

@@ -128,14 +128,16 @@ export class KafkaBus implements Bus {
   async deleteTopic(topic: string): Promise<void> {
     await this.connect();
     this.topics.delete(topic);
-    this.hygiene.forgetDeleted();
+    // Marked before it goes, so a lag query arriving meanwhile answers at once instead of putting it back
+    // among the admin's targets, which kafkajs' refresh after the deletion would then retry for a minute.
+    this.hygiene.markDeleted([topic]);
     try {
       // kafkajs retries a delete of an unknown topic for half a minute: ask first.
       if ((await this.admin.listTopics()).includes(topic)) await this.admin.deleteTopics({ topics: [topic], timeout: 10_000 });
     } catch (error) {
       if (!isUnknownTopic(error)) throw error;
     } finally {
-      this.hygiene.markDeleted([topic]);
+      this.hygiene.forgetDeleted();
     }
   }
 
