@@ -110,22 +110,7 @@ do_status() {
   return 3
 }
 
-do_stop() {
-  local d pid
-  d="$(cat "$state_file" 2>/dev/null || true)"
-  if [[ -z "$d" ]]; then
-    log "no broker recorded for port $port"
-    return 0
-  fi
-  if ! pid="$(live_pid "$d")"; then
-    log "broker on port $port was not running (stale state); cleaned up"
-    forget "$d"
-    return 0
-  fi
-  stop_pid "$pid" 20
-  forget "$d"
-  log "stopped broker on port $port (pid $pid)"
-}
+do_stop() { stop_recorded broker 20; }
 
 do_start() {
   local d pid libs cid started why t0 deadline temporary=0

@@ -24,3 +24,23 @@ stop_pid() {
   kill -KILL "$pid" 2>/dev/null || true
   for ((i = 0; i < 50; i++)); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
 }
+
+# Stops the server whose directory is recorded in $state_file, naming it $1 in what it says, with $2
+# seconds of grace. The caller defines live_pid (its pid from its directory), forget (drops the record
+# and a temporary directory) and $port.
+stop_recorded() {
+  local what="$1" grace="$2" d pid
+  d="$(cat "$state_file" 2>/dev/null || true)"
+  if [[ -z "$d" ]]; then
+    log "no $what recorded for port $port"
+    return 0
+  fi
+  if ! pid="$(live_pid "$d")"; then
+    log "$what on port $port was not running (stale state); cleaned up"
+    forget "$d"
+    return 0
+  fi
+  stop_pid "$pid" "$grace"
+  forget "$d"
+  log "stopped $what on port $port (pid $pid)"
+}

@@ -82,22 +82,7 @@ do_status() {
   return 3
 }
 
-do_stop() {
-  local d pid
-  d="$(cat "$state_file" 2>/dev/null || true)"
-  if [[ -z "$d" ]]; then
-    log "no server recorded for port $port"
-    return 0
-  fi
-  if ! pid="$(live_pid "$d")"; then
-    log "server on port $port was not running (stale state); cleaned up"
-    forget "$d"
-    return 0
-  fi
-  stop_pid "$pid" 10
-  forget "$d"
-  log "stopped MinIO on port $port (pid $pid)"
-}
+do_stop() { stop_recorded MinIO 10; }
 
 do_start() {
   local d pid exe t0 deadline
