@@ -5,12 +5,14 @@
 // The guarantee, for a consumer that handles each message inside `use`: a message handled after the
 // follower has heard of a move is handled by the new version (`use` waits while it loads); no message
 // is handled by a half-loaded model; a version whose artifacts fail their checksum is refused, and the
-// current one stays. A timer re-reads the registry as well, so a missed announcement only delays a swap.
+// current one stays. A timer re-reads the registry as well, so a missed announcement, or a load that
+// failed for a reason other than its checksums, only delays a swap.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type ModelReference, type ModelUpdate, type ModelVersion, formatModelReference, modelUpdatesTopic, parseModelReference } from '../contracts/models.ts';
 import { errorMessage } from '../errors.ts';
 import { type Reader, consumeForever } from '../harness/consume.ts';
 import type { DeadLetterPorts } from '../harness/dead-letter.ts';
+import { ArtifactIntegrityError } from './errors.ts';
 import type { LoadedModel } from './verify.ts';
 import type { ModelRegistry } from './registry.ts';
 
@@ -125,14 +127,14 @@ export class ModelFollower<M> {
   private swapTo(version: number, changedAt: number): void {
     this.followedAt = changedAt;
     const previous = this.pending ?? Promise.resolve();
-    const swap = previous.then(() => this.load(version));
+    const swap = previous.then(() => this.load(version, changedAt));
     this.pending = swap;
     void swap.finally(() => {
       if (this.pending === swap) this.pending = undefined;
     });
   }
 
-  private async load(version: number): Promise<void> {
+  private async load(version: number, changedAt: number): Promise<void> {
     const { registry, ports, loadTimeoutMs = 120_000 } = this.options;
     if (version === this.active.version.version) return;
     const uri = formatModelReference({ name: this.reference.name, kind: 'version', version });
@@ -150,6 +152,9 @@ export class ModelFollower<M> {
       this.options.onSwap?.(this.active, before);
     } catch (error) {
       ports.logger.error({ err: error, reference: this.options.reference, version }, `refused ${uri}: ${errorMessage(error)}; still using ${this.active.version.uri}`);
+      // Bytes that are not the registered ones stay refused; anything else (the object store away, a
+      // slow load) is tried again at the next registry check, unless a newer move came meanwhile.
+      if (!(error instanceof ArtifactIntegrityError) && this.followedAt === changedAt) this.followedAt = changedAt - 1;
       this.options.onRefused?.(version, error as Error);
     }
   }
