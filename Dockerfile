@@ -1,6 +1,7 @@
 # syntax=docker/dockerfile:1
 # One image per function, from one Dockerfile:  docker build --build-arg FUNCTION=loader -t <registry>/loader:<tag> .
-# (FUNCTION is a name from platform/registry.ts: orchestrator, loader, persister, exchange-sim, dummy.)
+# (FUNCTION is a name from platform/registry.ts: orchestrator, loader, loader-ws, persister, visualizer,
+# exchange-sim, dummy; the visualizer's bundle carries its page script, built for the browser.)
 # The bundles (npm run build) carry their dependencies, so the runtime stage holds Node, tini and dist/
 # only: no node_modules, no npm, no compiler. It runs as a non-root user with a read-only root
 # filesystem (the pod mounts /tmp), behind tini, which forwards SIGTERM and reaps children.

@@ -10,7 +10,7 @@ async function once(args: string[], env: Record<string, string>): Promise<number
   const dataDir = await mkdtemp(join(tmpdir(), 'sf-cold-'));
   const started = performance.now();
   const child = spawn(process.execPath, args, {
-    env: { ...process.env, PORT: String(port), SIM_PORT: String(simPort), DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...env },
+    env: { ...process.env, PORT: String(port), SIM_PORT: String(simPort), VISUALIZER_PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...env },
     stdio: 'ignore',
   });
   try {

@@ -19,7 +19,7 @@ const quiet = new ProgressView({ isTTY: false, write: () => true });
 
 export async function benchIngest(symbols: string[], types: string[], range: string, env: Record<string, string> = {}): Promise<IngestResult> {
   const dataDir = await mkdtemp(join(tmpdir(), 'sf-bench-'));
-  const platform = await startLocalPlatform(loadConfig({ PORT: '0', SIM_PORT: '0', HOST: '127.0.0.1', ...env, DATA_DIR: dataDir }), silentLogger);
+  const platform = await startLocalPlatform(loadConfig({ PORT: '0', SIM_PORT: '0', VISUALIZER_PORT: '0', HOST: '127.0.0.1', ...env, DATA_DIR: dataDir }), silentLogger);
   try {
     const started = performance.now();
     const id = await startWorkflow(platform.url, { symbols, types, time_range: range });

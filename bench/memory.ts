@@ -45,7 +45,16 @@ export async function benchMemory(runs = 20, graceMs = 5000, nodeOptions = ''): 
   const dataDir = await mkdtemp(join(tmpdir(), 'sf-memory-'));
   const bin = new URL('../bin/streamforge.ts', import.meta.url).pathname;
   const child = spawn(process.execPath, [bin, 'up'], {
-    env: { ...process.env, PORT: String(port), SIM_PORT: String(simPort), DATA_DIR: dataDir, LOG_LEVEL: 'silent', DATA_TOPIC_GRACE_MS: String(graceMs), NODE_OPTIONS: nodeOptions },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      SIM_PORT: String(simPort),
+      VISUALIZER_PORT: '0',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'silent',
+      DATA_TOPIC_GRACE_MS: String(graceMs),
+      NODE_OPTIONS: nodeOptions,
+    },
     stdio: 'ignore',
   });
   const url = `http://127.0.0.1:${port}`;

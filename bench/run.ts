@@ -5,6 +5,7 @@ import { benchBundles } from './bundles.ts';
 import { benchColdPath } from './cold-path.ts';
 import { benchColdStart } from './cold-start.ts';
 import { benchIngest } from './ingest.ts';
+import { type LatencyFigures, benchLiveLatency } from './live-latency.ts';
 import { benchMemory } from './memory.ts';
 import { type Transfer, benchRegistry } from './registry.ts';
 import { platformBus, rawBrokerLimit, startBroker } from './kafka.ts';
@@ -83,6 +84,12 @@ async function main() {
     log(
       `| Kafka consume, platform bus | \`KafkaBus.subscribe\` in a group, committing every batch | **${rate(bus.consume)}** — raw limit / platform = **${(raw.consume.recordsPerSecond / bus.consume.recordsPerSecond).toFixed(2)}×** |`,
     );
+    const live = await benchLiveLatency(broker.brokers);
+    const latency = (f: LatencyFigures) => `p50 ${fmt(f.p50Ms)} ms, p99 ${fmt(f.p99Ms)} ms (max ${fmt(f.maxMs)})`;
+    const workload = `${fmt(live.withoutBus.trades)} trades at ${fmt(live.withoutBus.rate)}/s from the simulator's WebSocket (after 1,000 to warm up); event time \`E\` → consumer, 1 ms resolution`;
+    log(`| tick latency, without a bus (the limit) | ${workload}: socket → parsed and normalized as loader-ws does | ${latency(live.withoutBus)} |`);
+    log(`| tick latency, embedded bus | the same through loader-ws → the in-process bus → a consumer in its own group | ${latency(live.embedded)} |`);
+    log(`| tick latency, Kafka | the same through loader-ws → Kafka (acks=all) → a consumer in its own group | **${latency(live.kafka!)}** (goal p99 < 20 ms) |`);
     const kafkaEnv = { BUS: 'kafka', KAFKA_BROKERS: broker.brokers };
     const fnCold = await benchColdStart([new URL('../bin/streamforge.ts', import.meta.url).pathname, 'fn', 'persister'], kafkaEnv);
     log(

@@ -1,10 +1,12 @@
 // `npm run build`: one bundle per function of the registry, dist/<name>.mjs, started as its container
 // starts it (`node dist/<name>.mjs`). Bundles share chunks (zod, hono, the harness); each function's own
 // code, and each adapter's client library, sits in a chunk of its own that is loaded only when that
-// function starts or the configuration asks for that adapter.
+// function starts or the configuration asks for that adapter. The visualizer's page script is bundled
+// for the browser first and carried inside the visualizer's chunk.
 import { rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { build, type Metafile, type Plugin } from 'esbuild';
+import { bundlePage } from '../functions/visualizer/page-bundle.ts';
 import { FUNCTIONS } from './registry.ts';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -52,6 +54,19 @@ const requireHttp: Plugin = {
   },
 };
 
+/** The visualizer serves its page script from memory: the built script replaces the module that says there is none. */
+function pageAsset(script: string): Plugin {
+  return {
+    name: 'visualizer-page-asset',
+    setup(builder) {
+      builder.onLoad({ filter: /[/]functions[/]visualizer[/]page-asset\.ts$/ }, () => ({
+        contents: `export const bundledPageScript = ${JSON.stringify(script)};`,
+        loader: 'js',
+      }));
+    },
+  };
+}
+
 export interface BundleSize {
   readonly name: string;
   /** The entry file and every chunk it imports before the function starts. */
@@ -74,7 +89,9 @@ export async function buildBundles(): Promise<BundleSize[]> {
   await rm(outdir, { recursive: true, force: true });
   const result = await build({
     entryPoints: FUNCTIONS.map((f) => ({ in: `function:${f.name}`, out: f.name })),
-    plugins: [entries, englishOnly, requireHttp],
+    plugins: [entries, englishOnly, requireHttp, pageAsset(await bundlePage())],
+    // Only the page script needs esbuild, and the bundle carries it already built.
+    external: ['esbuild'],
     bundle: true,
     splitting: true,
     format: 'esm',

@@ -1,5 +1,6 @@
 // The whole platform in one process: the simulator (unless a real exchange is configured), every step
-// function and the orchestrator from the registry, on the configured adapters, the API on one port.
+// function and the orchestrator from the registry, on the configured adapters, the API on one port and
+// the visualizer's page on another.
 import type { Config } from '../shared/config.ts';
 import { instrumentBus } from '../shared/harness/lag-metrics.ts';
 import { healthRoutes } from '../shared/http/health.ts';
@@ -12,6 +13,8 @@ import { FUNCTIONS, type FunctionContext, type StartedFunction, functionNamed } 
 
 export interface LocalPlatform {
   readonly url: string;
+  /** The visualizer's page and its /live socket. */
+  readonly visualizerUrl: string;
   readonly restUrl: string;
   readonly sim: ExchangeSim | undefined;
   readonly ports: PlatformPorts;
@@ -25,7 +28,7 @@ const LOCAL_PORT = 8080;
 
 async function startSim(config: Config) {
   const { startExchangeSim } = await import('../functions/exchange-sim/serve.ts');
-  return startExchangeSim({ port: config.exchange.simPort, host: config.host ?? LOCAL_HOST, seed: config.exchange.simSeed });
+  return startExchangeSim({ port: config.exchange.simPort, host: config.host ?? LOCAL_HOST, seed: config.exchange.simSeed, speed: config.exchange.simSpeed });
 }
 
 export async function startLocalPlatform(config: Config, logger: Logger): Promise<LocalPlatform> {
@@ -38,16 +41,26 @@ export async function startLocalPlatform(config: Config, logger: Logger): Promis
   const orchestrator = await functionNamed('orchestrator').start(context);
   const app = orchestrator.app!;
   app.route('/', healthRoutes(ports.registry, readinessChecks(ports, { objects: true })));
-  instrumentBus(ports.registry, ports.bus, () => [...steps, orchestrator].flatMap((fn) => fn.subscriptions()));
   const http = await serveApp(app, config.port ?? LOCAL_PORT, config.host ?? LOCAL_HOST);
   const detach = orchestrator.attach?.(http);
+  // The visualizer follows this process's orchestrator, on a port of its own.
+  const visualizer = await functionNamed('visualizer').start({ ...context, config: { ...config, visualizer: { ...config.visualizer, orchestratorUrl: http.url } } });
+  const visualizerApp = visualizer.app!;
+  visualizerApp.route('/', healthRoutes(ports.registry, readinessChecks(ports, { objects: false })));
+  const visualizerHttp = await serveApp(visualizerApp, config.visualizer.port, config.host ?? LOCAL_HOST);
+  const detachVisualizer = visualizer.attach?.(visualizerHttp);
+  instrumentBus(ports.registry, ports.bus, () => [...steps, orchestrator, visualizer].flatMap((fn) => fn.subscriptions()));
   return {
     url: http.url,
+    visualizerUrl: visualizerHttp.url,
     restUrl,
     sim: sim?.sim,
     ports,
     engine: orchestrator.engine!,
     async stop() {
+      await detachVisualizer?.();
+      await visualizerHttp.close();
+      await visualizer.stop();
       await detach?.();
       await http.close();
       await Promise.all(steps.map((fn) => fn.stop()));

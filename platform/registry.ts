@@ -105,6 +105,14 @@ async function jobPodTemplate() {
   };
 }
 
+/** Binance serves REST and streams from different hosts; a simulator serves both on one port. */
+export function streamUrlFor(restUrl: string, configured: string | undefined): string {
+  if (configured) return configured;
+  const url = new URL(restUrl);
+  if (url.hostname === 'api.binance.com') return 'wss://stream.binance.com:9443';
+  return `${url.protocol === 'https:' ? 'wss:' : 'ws:'}//${url.host}`;
+}
+
 const small: Resources = { requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } };
 
 export const FUNCTIONS: readonly FunctionSpec[] = [
@@ -113,7 +121,7 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     summary: 'HTTP API and workflow engine: plans steps, sends commands, follows queue-events',
     groups: [GROUPS.orchestrator],
     reads: [eventsTopic.name],
-    writes: [controlTopicFor(TARGETS.loader).name, controlTopicFor(TARGETS.persister).name, DATA_TOPICS, modelUpdatesTopic.name],
+    writes: [controlTopicFor(TARGETS.loader).name, controlTopicFor(TARGETS.loaderWs).name, controlTopicFor(TARGETS.persister).name, DATA_TOPICS, modelUpdatesTopic.name],
     port: 8080,
     usesObjects: true,
     resources: small,
@@ -169,6 +177,24 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     },
   },
   {
+    name: 'loader-ws',
+    summary: "live trades, candles or the order book from the exchange's WebSocket into a step's data topic, complete across reconnects",
+    target: TARGETS.loaderWs,
+    groups: [commandGroupFor(TARGETS.loaderWs)],
+    reads: [controlTopicFor(TARGETS.loaderWs).name],
+    writes: [DATA_TOPICS, eventsTopic.name, DEAD_LETTER_TOPIC],
+    port: 8094,
+    resources: small,
+    // A live step streams until cancelled: a long-running consumer of its command topic, at zero when no
+    // live workflow runs. Its commands are never committed while the step runs, so the lag holds it up.
+    scaling: { kind: 'consumer', maxReplicas: COMMAND_PARTITIONS, lagThreshold: 1, pollingIntervalSeconds: 10, cooldownSeconds: 60 },
+    async start(context) {
+      const { createLoaderWs } = await import('../functions/loader-ws/index.ts');
+      const restUrl = requireRestUrl(context.restUrl);
+      return stepFunction(createLoaderWs({ restUrl, wsUrl: streamUrlFor(restUrl, context.config.exchange.wsUrl) }), context);
+    },
+  },
+  {
     name: 'persister',
     summary: "a step's data topic into the store with indicators, bad records to the dead-letter topic",
     target: TARGETS.persister,
@@ -186,7 +212,7 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
   },
   {
     name: 'exchange-sim',
-    summary: 'Binance-compatible REST exchange with deterministic synthetic markets, for offline runs and fault injection',
+    summary: 'Binance-compatible REST and WebSocket exchange with deterministic synthetic markets, for offline runs and fault injection',
     groups: [],
     reads: [],
     writes: [],
@@ -194,9 +220,10 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     resources: small,
     scaling: { kind: 'none' },
     async start({ config }) {
-      const { createExchangeSim } = await import('../functions/exchange-sim/index.ts');
-      const sim = createExchangeSim({ seed: config.exchange.simSeed });
-      return { app: sim.app, subscriptions: () => [], stop: async () => undefined };
+      const { createExchangeSim, attachExchangeSocket } = await import('../functions/exchange-sim/index.ts');
+      const sim = createExchangeSim({ seed: config.exchange.simSeed, speed: config.exchange.simSpeed });
+      // Its WebSocket streams are served on the port of its REST API.
+      return { app: sim.app, attach: (http) => attachExchangeSocket(http.server, sim), subscriptions: () => [], stop: async () => undefined };
     },
   },
   {
@@ -214,6 +241,24 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
       ports.logger.info(result, 'bus check');
       if (!result.ok) throw new Error(result.message);
       return { subscriptions: () => [], stop: async () => undefined };
+    },
+  },
+  {
+    name: 'visualizer',
+    summary: 'a page for traders: live candles with RSI and VWAP, order-book heatmap, trade tape and workflow status',
+    groups: [GROUPS.visualizer],
+    reads: [DATA_TOPICS],
+    writes: [DEAD_LETTER_TOPIC],
+    port: 8093,
+    resources: small,
+    // Each live topic holds one symbol in one partition, read by one member of visualizer-group: a second
+    // replica would get none of it, so one instance serves every page. No page open, it may sleep.
+    scaling: { kind: 'service', minScale: 0, maxScale: 1, concurrency: 1000 },
+    async start({ config, ports }) {
+      const { createVisualizer } = await import('../functions/visualizer/index.ts');
+      const visualizer = createVisualizer(ports, { orchestratorUrl: config.visualizer.orchestratorUrl });
+      visualizer.start();
+      return { app: visualizer.app, attach: (http) => visualizer.attach(http.server), subscriptions: () => visualizer.subscriptions(), stop: () => visualizer.stop() };
     },
   },
 ];

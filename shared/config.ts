@@ -71,8 +71,16 @@ const commonEnv = z.object({
   HOST: z.string().min(1).optional(),
   DATA_DIR: z.string().min(1).default('.streamforge'),
   BINANCE_REST_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** The exchange's market streams; by default the REST URL's host (Binance's own REST host maps to its stream host). */
+  BINANCE_WS_URL: z.url({ protocol: /^wss?$/ }).optional(),
   SIM_PORT: port.default(8081),
   SIM_SEED: z.coerce.number().int().default(42),
+  /** The simulator's clock runs this many times faster than the wall clock (live demos and benches). */
+  SIM_SPEED: z.coerce.number().positive().max(100_000).default(1),
+  /** Where the visualizer follows workflows (the orchestrator's API and its /ws). */
+  ORCHESTRATOR_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:8080'),
+  /** The visualizer's port in the local platform (`up`); 0 picks a free one. */
+  VISUALIZER_PORT: port.default(8093),
   /** Retention of the topics the platform creates; unset, each bus has its own default (README). */
   BUS_RETENTION_MS: positiveMs.optional(),
   BUS_RETENTION_BYTES: positiveMs.optional(),
@@ -147,8 +155,9 @@ export interface Config {
   readonly bus: BusConfig;
   readonly store: StoreConfig;
   readonly objects: ObjectStoreConfig;
-  readonly exchange: { readonly restUrl: string | undefined; readonly simPort: number; readonly simSeed: number };
+  readonly exchange: { readonly restUrl: string | undefined; readonly wsUrl: string | undefined; readonly simPort: number; readonly simSeed: number; readonly simSpeed: number };
   readonly images: { readonly registry: string; readonly tag: string };
+  readonly visualizer: { readonly orchestratorUrl: string; readonly port: number };
   readonly workflow: { readonly maxSize: number; readonly startTimeoutMs: number; readonly silenceTimeoutMs: number; readonly dataTopicGraceMs: number };
   readonly heartbeatMs: number;
   readonly modelUploadMaxBytes: number;
@@ -191,8 +200,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         ? { kind: 'arango', url: e.ARANGO_URL, database: e.ARANGO_DATABASE, username: e.ARANGO_USER, password: e.ARANGO_PASSWORD }
         : { kind: 'sqlite', file: resolve(dataDir, 'store.db') },
     objects: e.OBJECT_STORE === 's3' ? s3Config(e) : { kind: 'fs', dir: resolve(dataDir, 'objects') },
-    exchange: { restUrl: e.BINANCE_REST_URL, simPort: e.SIM_PORT, simSeed: e.SIM_SEED },
+    exchange: { restUrl: e.BINANCE_REST_URL, wsUrl: e.BINANCE_WS_URL, simPort: e.SIM_PORT, simSeed: e.SIM_SEED, simSpeed: e.SIM_SPEED },
     images: { registry: e.IMAGE_REGISTRY, tag: e.IMAGE_TAG },
+    visualizer: { orchestratorUrl: e.ORCHESTRATOR_URL.replace(/\/+$/, ''), port: e.VISUALIZER_PORT },
     workflow: {
       maxSize: e.WORKFLOW_MAX_SIZE,
       startTimeoutMs: e.STEP_START_TIMEOUT_MS,

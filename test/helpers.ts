@@ -16,7 +16,7 @@ export async function tempDir(prefix = 'sf-'): Promise<string> {
 
 export async function startTestPlatform(env: Record<string, string> = {}): Promise<LocalPlatform> {
   const dataDir = env.DATA_DIR ?? (await tempDir('sf-data-'));
-  return startLocalPlatform(loadConfig({ PORT: '0', SIM_PORT: '0', ...env, DATA_DIR: dataDir }), silentLogger);
+  return startLocalPlatform(loadConfig({ PORT: '0', SIM_PORT: '0', VISUALIZER_PORT: '0', ...env, DATA_DIR: dataDir }), silentLogger);
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON answers

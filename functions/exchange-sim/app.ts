@@ -10,6 +10,7 @@ import type { WeightLimiter } from './limiter.ts';
 import type { SimMarket, SymbolMarket } from './market.ts';
 import { aggTradeJson, klineRow } from './rows.ts';
 import type { SimStats } from './stats.ts';
+import type { SimBooks } from './ws/books.ts';
 
 const ENDPOINT_WEIGHTS: Readonly<Record<string, number>> = {
   '/api/v3/ping': 1,
@@ -21,11 +22,19 @@ const ENDPOINT_WEIGHTS: Readonly<Record<string, number>> = {
 
 const MAX_AGG_TRADE_WINDOW_MS = 3_600_000;
 
+/** GET /api/v3/depth weighs by its limit, as Binance's does. */
+function depthWeight(limit: string | undefined): number {
+  const n = Number(limit || 100);
+  if (!(n > 100)) return 5;
+  return n <= 500 ? 25 : n <= 1000 ? 50 : 250;
+}
+
 export interface AppParts {
   market: SimMarket;
   limiter: WeightLimiter;
   faults: FaultInjector;
   stats: SimStats;
+  books: SimBooks;
 }
 
 function clientKey(c: Context): string {
@@ -66,7 +75,7 @@ function parseSymbolList(raw: string): string[] {
   return parsed;
 }
 
-export function buildApp({ market, limiter, faults, stats }: AppParts): Hono {
+export function buildApp({ market, limiter, faults, stats, books }: AppParts): Hono {
   const app = new Hono();
   const lookup = (c: Context): SymbolMarket => {
     const m = market.symbol(requiredParam((n) => c.req.query(n), 'symbol'));
@@ -85,7 +94,7 @@ export function buildApp({ market, limiter, faults, stats }: AppParts): Hono {
       stats.response(res.status);
       return res;
     }
-    const weight = ENDPOINT_WEIGHTS[path];
+    const weight = path === '/api/v3/depth' ? depthWeight(c.req.query('limit')) : ENDPOINT_WEIGHTS[path];
     if (weight !== undefined) {
       const client = clientKey(c);
       const d = limiter.charge(client, weight, market.now());
@@ -150,6 +159,12 @@ export function buildApp({ market, limiter, faults, stats }: AppParts): Hono {
     return c.json(trades.map((t) => aggTradeJson(m.config, t)));
   });
 
+  app.get('/api/v3/depth', (c) => {
+    const m = lookup(c);
+    const limit = limitParam((n) => c.req.query(n), 100, 5000);
+    return c.json(books.snapshot(m.config.symbol, limit));
+  });
+
   app.post('/sim/faults', async (c) => {
     const body: unknown = await c.req.json().catch(() => undefined);
     const list = Array.isArray(body) ? body : [body];
@@ -160,6 +175,8 @@ export function buildApp({ market, limiter, faults, stats }: AppParts): Hono {
       const field = issue?.path.join('.') || 'body';
       return c.json({ error: `invalid fault: ${field}: ${issue?.message ?? 'malformed'}`, field }, 400);
     }
+    const unknown = parsed.find((p) => p.data?.kind === 'depth-skip' && !market.symbol(p.data.symbol));
+    if (unknown) return c.json({ error: 'invalid fault: symbol: unknown symbol', field: 'symbol' }, 400);
     for (const p of parsed) if (p.data) faults.inject(p.data);
     return c.json({ pending: faults.pending() }, 201);
   });

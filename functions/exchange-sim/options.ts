@@ -165,6 +165,12 @@ export const simOptionsSchema = z
     summaryCacheSize: z.number().int().positive().default(100_000),
     /** Clock used for "now" (market horizon and rate-limit windows). */
     now: z.custom<() => number>((v) => typeof v === 'function').default(() => Date.now),
+    /** The simulator clock runs this many times faster than `now` from the moment the simulator starts. */
+    speed: z.number().positive().max(100_000).default(1),
+    /** Wall-clock interval between the WebSocket pings the server sends (Binance: 20 s). */
+    wsPingIntervalMs: z.number().int().positive().default(20_000),
+    /** A WebSocket connection that has not answered a ping with a pong for this long is dropped (Binance: a minute). */
+    wsPongTimeoutMs: z.number().int().positive().default(60_000),
   })
   .superRefine((o, ctx) => {
     const names = new Set<string>();

@@ -5,7 +5,7 @@ import { nextOpenTime, openTimesBetween, type KlineInterval } from '../../shared
 import type { BinanceRest } from '../../shared/binance/rest-client.ts';
 import type { Candle, Gap } from '../../shared/contracts/market.ts';
 import type { TimeRange } from '../../shared/contracts/time-range.ts';
-import { candleFromKline } from './normalize.ts';
+import { candleFromKline } from '../../shared/binance/normalize.ts';
 
 const PAGE = 1000;
 

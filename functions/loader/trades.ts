@@ -3,7 +3,7 @@
 import type { BinanceRest } from '../../shared/binance/rest-client.ts';
 import type { Trade } from '../../shared/contracts/market.ts';
 import type { TimeRange } from '../../shared/contracts/time-range.ts';
-import { tradeFromAggTrade } from './normalize.ts';
+import { tradeFromAggTrade } from '../../shared/binance/normalize.ts';
 
 const PAGE = 1000;
 const HOUR = 3_600_000;

@@ -74,7 +74,12 @@ describe('orchestrator API', () => {
     ['lower-case symbol', { ...good, symbols: ['btcusdt'] }, 'symbols[0]', /upper-case/],
     ['empty symbols', { ...good, symbols: [] }, 'symbols', /at least one symbol/],
     ['unknown type', { ...good, types: ['api_candles_5m', 'api_candles_7m'] }, 'types[1]', /must be api_candles_<interval>/],
-    ['live type not yet available', { ...good, types: ['ws_depth'] }, 'types[0]', /not available yet/],
+    [
+      'a live stream over a past range',
+      { ...good, types: ['api_trades', 'ws_depth'] },
+      'time_range',
+      'time_range: ends 2024-08-02, already past; ws_depth streams live until the range ends, so the range must include today',
+    ],
     ['reversed time range', { ...good, time_range: '2024-08-02:2024-08-01' }, 'time_range', /must be after start/],
     ['empty time range', { ...good, time_range: '2024-08-01:2024-08-01' }, 'time_range', /must be after start/],
     ['malformed time range', { ...good, time_range: '2024/08/01-2024/08/02' }, 'time_range', /<start date>:<end date>/],

@@ -31,9 +31,8 @@ import {
 } from './api.ts';
 import type { WorkflowEngine } from './engine.ts';
 import type { ExchangeCatalog } from './exchange-catalog.ts';
-import { type Page, readCandles, readTrades } from './market-data.ts';
+import { type Page, readCandles, readTrades } from '../../shared/store/market-data.ts';
 import { mountModelRoutes, registryErrorAsHttp } from './models-app.ts';
-import { isPlannable } from './plan.ts';
 import { encodeCursor } from './queries.ts';
 
 export interface OrchestratorAppOptions {
@@ -177,10 +176,13 @@ function pageLinks(url: string, page: Page<unknown>, setLink: (next: string) => 
 async function admit(request: WorkflowRequest, options: OrchestratorAppOptions): Promise<void> {
   const range = request.time_range;
   if (range.from > Date.now()) throw httpError(400, `time_range: starts in the future (${formatDate(range.from)}); there is no history to load yet`, { field: 'time_range' });
-  request.types.forEach((type, i) => {
-    if (!isPlannable(type))
-      throw httpError(400, `types[${i}]: ${formatDataType(type)} is not available yet; live streams arrive with the loader-ws function`, { field: `types[${i}]` });
-  });
+  const live = request.types.findIndex((type) => type.source === 'ws');
+  if (live >= 0 && range.to <= Date.now()) {
+    const type = formatDataType(request.types[live]!);
+    throw httpError(400, `time_range: ends ${formatDate(range.to)}, already past; ${type} streams live until the range ends, so the range must include today`, {
+      field: 'time_range',
+    });
+  }
   const cap = options.maxWorkflowSize ?? DEFAULT_MAX_WORKFLOW_SIZE;
   const size = request.symbols.length * daysIn(range) * request.types.length;
   if (size > cap) {

@@ -5,8 +5,15 @@ import type { DataType } from '../../shared/contracts/data-type.ts';
 import { GROUPS, TARGETS, type Target, collectionNameFor, dataTopicFor, queueIdFor, telemetryIdFor, workflowIdFor } from '../../shared/contracts/names.ts';
 import type { Step, Workflow, WorkflowRequest } from '../../shared/contracts/workflow.ts';
 
-/** Live types (ws_*) arrive with the loader-ws function. */
-export const isPlannable = (type: DataType) => type.source === 'api';
+/**
+ * The functions that make a type's data: history comes from the REST loader, a live stream from loader-ws;
+ * candles and trades are stored by the persister, reading the same data topic. A book is state, not
+ * history: it goes to live views only.
+ */
+function targetsFor(type: DataType): Target[] {
+  if (type.source === 'api') return [TARGETS.loader, TARGETS.persister];
+  return type.kind === 'depth' ? [TARGETS.loaderWs] : [TARGETS.loaderWs, TARGETS.persister];
+}
 
 export function planWorkflow(request: WorkflowRequest, suffix: string, now: Date, launch: Workflow['launch'] = 'local'): Workflow {
   const steps: Step[] = [];
@@ -14,7 +21,7 @@ export function planWorkflow(request: WorkflowRequest, suffix: string, now: Date
     for (const type of request.types) {
       const queueId = queueIdFor(symbol, type, request.time_range.from, suffix);
       // Loader and persister stream concurrently through the data topic: neither waits for the other.
-      for (const target of [TARGETS.loader, TARGETS.persister] satisfies Target[]) {
+      for (const target of targetsFor(type)) {
         steps.push({
           id: `${queueId}__${target}`,
           queue_id: queueId,

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { KLINE_INTERVALS } from '../../shared/binance/intervals.ts';
 import { symbolSchema } from '../../shared/contracts/names.ts';
+import type { Cursor } from '../../shared/store/market-data.ts';
 import { WORKFLOW_STATUSES } from '../../shared/contracts/workflow.ts';
 
 const instant = (name: string) =>
@@ -31,11 +32,6 @@ const limit = (max: number, fallback: number) =>
       return z.NEVER;
     })
     .meta({ param: { name: 'limit', in: 'query' }, description: `at most this many (default ${fallback}, max ${max})`, example: String(fallback) });
-
-export interface Cursor {
-  readonly value: number;
-  readonly tiebreak: number;
-}
 
 export const encodeCursor = (cursor: Cursor) => Buffer.from(JSON.stringify([cursor.value, cursor.tiebreak])).toString('base64url');
 

@@ -5,6 +5,7 @@ import type { Duplex } from 'node:stream';
 import { z } from 'zod';
 import { queueEventSchema } from '../../shared/contracts/events.ts';
 import { stepSchema, workflowSchema } from '../../shared/contracts/workflow.ts';
+import { refuseUpgrade } from '../../shared/http/refuse-upgrade.ts';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { WorkflowChange, WorkflowEngine } from './engine.ts';
 
@@ -31,22 +32,15 @@ function changeMessage(change: WorkflowChange): SocketMessage {
   };
 }
 
-function refuse(socket: Duplex, status: number, message: string): void {
-  const body = JSON.stringify({ error: message });
-  socket.end(
-    `HTTP/1.1 ${status} ${status === 404 ? 'Not Found' : 'Bad Request'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
-  );
-}
-
 export function attachWorkflowSocket(server: Server, engine: WorkflowEngine): () => Promise<void> {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   const filters = new Map<WebSocket, string | undefined>();
   const onUpgrade = async (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
-    if (url.pathname !== '/ws') return refuse(socket, 404, `no WebSocket at ${url.pathname}; use /ws`);
+    if (url.pathname !== '/ws') return refuseUpgrade(socket, 404, { error: `no WebSocket at ${url.pathname}; use /ws` });
     const only = url.searchParams.get('workflow') ?? undefined;
     const current = only === undefined ? undefined : await engine.get(only).catch(() => undefined);
-    if (only !== undefined && !current) return refuse(socket, 404, `no workflow ${only}`);
+    if (only !== undefined && !current) return refuseUpgrade(socket, 404, { error: `no workflow ${only}` });
     wss.handleUpgrade(request, socket, head, (client) => {
       filters.set(client, only);
       client.on('close', () => filters.delete(client));

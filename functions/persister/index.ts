@@ -1,5 +1,6 @@
 // persister (the seed's arango-connector): data topic -> store. Idempotent upserts, indicators on every
-// candle, bad records to the dead-letter topic, offsets committed only after the write.
+// candle, bad records to the dead-letter topic, offsets committed only after the write. A history load
+// ends with its end-of-stream record; a live stream runs until the orchestrator stops the step.
 import { randomUUID } from 'node:crypto';
 import { CandleIndicatorState } from '../../shared/analytics/indicators.ts';
 import { warmupFrom } from '../../shared/analytics/warmup.ts';
@@ -71,6 +72,8 @@ async function persist(ctx: StepContext, options: PersisterOptions): Promise<Ste
         endRecord = record;
         break;
       }
+      // Books and updates of a candle still open are for live views: the store keeps history.
+      if (value.kind === 'book' || (value.kind === 'candle' && value.partial)) continue;
       if (value.kind === 'candle') {
         const values = (await indicatorsFor(value, record)).next(value);
         if (!value.warmup) docs.push(candleDoc(value, values));
@@ -116,7 +119,7 @@ async function rebuild(ctx: StepContext, first: Candle, record: BusRecord): Prom
       for (const earlier of batch.records) {
         if (earlier.offset !== next || next === record.offset) break replaying;
         const parsed = decodeRecord(topic, earlier.value);
-        if (parsed.ok && parsed.value.kind === 'candle') state.next(parsed.value);
+        if (parsed.ok && parsed.value.kind === 'candle' && !parsed.value.partial) state.next(parsed.value);
         next++;
       }
       if (next === record.offset) break;

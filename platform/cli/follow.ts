@@ -2,7 +2,8 @@
 // changes it sends, applied to the local copy; a slow poll covers a socket that drops.
 import WebSocket from 'ws';
 import { z } from 'zod';
-import { type Step, type Workflow, isTerminal, stepSchema, workflowSchema, workflowStatusSchema } from '../../shared/contracts/workflow.ts';
+import { type Workflow, isTerminal, workflowSchema } from '../../shared/contracts/workflow.ts';
+import { applyChange, workflowSocketMessageSchema } from '../../shared/contracts/workflow-socket.ts';
 import type { ProgressView } from './progress.ts';
 
 export interface WorkflowArguments {
@@ -13,10 +14,6 @@ export interface WorkflowArguments {
 
 const acceptedSchema = z.object({ id: z.string() });
 const errorSchema = z.object({ error: z.string() });
-const socketMessageSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('snapshot'), workflow: workflowSchema }),
-  z.object({ type: z.literal('change'), workflow_id: z.string(), status: workflowStatusSchema, reason: z.string().nullable(), steps: z.array(stepSchema) }),
-]);
 
 /** The orchestrator refused the request: its message, and the field it named. */
 export class RefusedError extends Error {
@@ -34,11 +31,6 @@ async function fetchWorkflow(url: string, id: string): Promise<Workflow> {
   const response = await fetch(`${url}/workflows/${encodeURIComponent(id)}`);
   if (!response.ok) throw new Error(`GET /workflows/${id} answered ${response.status}`);
   return workflowSchema.parse(await response.json());
-}
-
-function applyChange(workflow: Workflow, change: { status: Workflow['status']; reason: string | null; steps: Step[] }): Workflow {
-  const changed = new Map(change.steps.map((step) => [step.id, step]));
-  return { ...workflow, status: change.status, reason: change.reason, steps: workflow.steps.map((step) => changed.get(step.id) ?? step) };
 }
 
 /** Resolves to the workflow as it ended. */
@@ -67,7 +59,7 @@ export function followWorkflow(url: string, id: string, view: ProgressView, poll
       }
     }, pollEveryMs);
     socket.on('message', (data) => {
-      const message = socketMessageSchema.safeParse(JSON.parse(String(data)));
+      const message = workflowSocketMessageSchema.safeParse(JSON.parse(String(data)));
       if (!message.success) return;
       if (message.data.type === 'snapshot') show(message.data.workflow);
       else if (current) show(applyChange(current, message.data));

@@ -32,7 +32,7 @@ async function connect(given: string | undefined): Promise<{ client: ModelsClien
   const local = `http://127.0.0.1:${config.port ?? 8080}`;
   if (await reachable(local)) return { client: new ModelsClient(local), close: async () => undefined };
   const [{ startLocalPlatform }, { silentLogger }] = await Promise.all([import('../local.ts'), import('../../shared/logger.ts')]);
-  const platform = await startLocalPlatform({ ...config, port: 0, exchange: { ...config.exchange, simPort: 0 } }, silentLogger);
+  const platform = await startLocalPlatform({ ...config, port: 0, exchange: { ...config.exchange, simPort: 0 }, visualizer: { ...config.visualizer, port: 0 } }, silentLogger);
   console.error(`No orchestrator on port ${config.port ?? 8080}; using the registry in ${config.dataDir} (${config.objects.kind} objects).`);
   return { client: new ModelsClient(platform.url), close: () => platform.stop() };
 }

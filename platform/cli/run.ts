@@ -41,7 +41,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   let embedded: { stop(): Promise<void> } | undefined;
   if (!values.url && !(await reachable(url))) {
     const [{ startLocalPlatform }, { silentLogger }] = await Promise.all([import('../local.ts'), import('../../shared/logger.ts')]);
-    const platform = await startLocalPlatform({ ...config, port: 0, exchange: { ...config.exchange, simPort: 0 } }, silentLogger);
+    const platform = await startLocalPlatform({ ...config, port: 0, exchange: { ...config.exchange, simPort: 0 }, visualizer: { ...config.visualizer, port: 0 } }, silentLogger);
     embedded = platform;
     url = platform.url;
     console.log(`No orchestrator on port ${config.port ?? 8080}; running an embedded platform (data in ${config.dataDir}).`);

@@ -15,6 +15,7 @@ function banner(platform: LocalPlatform, config: Config): string {
     `StreamForge is up: orchestrator at ${platform.url}`,
     `  API description   ${platform.url}/openapi.json`,
     `  live status       ${platform.url.replace('http', 'ws')}/ws`,
+    `  live market page  ${platform.visualizerUrl} (start a workflow with ws_trades, ws_candles_1m, ws_depth to watch it)`,
     `  data              ${config.dataDir} (${platform.ports.store.kind} store, ${platform.ports.bus.kind} bus)`,
     `  ${exchange}`,
     `  listening on ${url.hostname} only${config.host ? '' : '; set HOST=0.0.0.0 to accept other machines'}`,

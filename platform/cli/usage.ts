@@ -6,7 +6,8 @@ export class UsageError extends Error {
 export const USAGE = `Usage: streamforge <command> [options]
 
 Commands:
-  up                      run the whole platform locally (orchestrator on $PORT, default 8080)
+  up                      run the whole platform locally (orchestrator on $PORT, default 8080; the live
+                          market page on $VISUALIZER_PORT, default 8093)
   run --symbols A,B --types api_candles_5m,api_trades --range 2024-08-01:2024-08-02 [--url URL]
                           start a workflow and show live progress until it ends; without an
                           orchestrator at --url (default http://127.0.0.1:$PORT) it runs one embedded

@@ -115,6 +115,19 @@ export function networkPolicies() {
         },
       ],
     }),
+    policy('loader-ws-to-exchange', {
+      podSelector: { matchLabels: { 'app.kubernetes.io/name': 'loader-ws' } },
+      policyTypes: ['Egress'],
+      egress: [
+        {
+          to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] } }],
+          ports: [
+            { protocol: 'TCP', port: why(443, "the exchange's REST API: order-book snapshots and backfill") },
+            { protocol: 'TCP', port: why(9443, "the exchange's market streams over WSS, nothing else outside") },
+          ],
+        },
+      ],
+    }),
     policy('orchestrator-to-api-server', {
       podSelector: { matchLabels: { 'app.kubernetes.io/name': 'orchestrator' } },
       policyTypes: ['Egress'],
@@ -131,6 +144,16 @@ export function networkPolicies() {
       podSelector: { matchLabels: { 'app.kubernetes.io/name': 'orchestrator' } },
       policyTypes: ['Ingress'],
       ingress: [{ from: [inNamespace('knative-serving'), inNamespace('knative-eventing')] }],
+    }),
+    policy('visualizer-from-knative', {
+      podSelector: { matchLabels: { 'app.kubernetes.io/name': 'visualizer' } },
+      policyTypes: ['Ingress'],
+      ingress: [{ from: [inNamespace(why('knative-serving', 'pages reach it through Kourier and the activator'))] }],
+    }),
+    policy('visualizer-to-orchestrator', {
+      podSelector: { matchLabels: { 'app.kubernetes.io/name': 'visualizer' } },
+      policyTypes: ['Egress'],
+      egress: [{ to: [inNamespace(why('knative-serving', "the orchestrator's Knative Service answers through Kourier and the activator"))] }],
     }),
     policy('metrics-from-monitoring', { podSelector: functionPods, policyTypes: ['Ingress'], ingress: [{ from: [inNamespace('monitoring')], ports: [{ port: 8080 }] }] }),
   ];
@@ -152,6 +175,7 @@ export function configMap() {
       S3_ENDPOINT,
       S3_BUCKET: MODELS_BUCKET,
       BINANCE_REST_URL: 'https://api.binance.com',
+      BINANCE_WS_URL: 'wss://stream.binance.com:9443',
       IMAGE_REGISTRY,
       IMAGE_TAG,
       LOG_LEVEL: 'info',
@@ -210,7 +234,7 @@ const topic = (name: string, partitions: number, retentionMs: number, reason: st
 export function kafkaTopics() {
   const week = 7 * 86_400_000;
   return [
-    ...[TARGETS.loader, TARGETS.persister].map((target) =>
+    ...Object.values(TARGETS).map((target) =>
       topic(controlTopicFor(target).name, COMMAND_PARTITIONS, week, `at most ${COMMAND_PARTITIONS} instances of ${target} share its commands`),
     ),
     topic(eventsTopic.name, 3, week, 'keyed by queue_id: one workflow step stays in order'),

@@ -11,17 +11,30 @@ import { why } from './yaml.ts';
 export const EVENTS_PATH = '/events';
 const SOURCE_USER = 'queue-events-source';
 
-export function knativeService(spec: FunctionSpec) {
-  if (spec.scaling.kind !== 'service') throw new Error(`${spec.name} is not an HTTP service`);
-  const { minScale, maxScale, concurrency } = spec.scaling;
-  const pod = podSpec(spec, {
-    knative: true,
+/** What differs between the HTTP functions: their own settings, and why each scales as it does. */
+const SERVICES: Record<string, { readonly env: readonly object[]; readonly minScale: string; readonly maxScale: string }> = {
+  orchestrator: {
     env: [
       { name: 'EVENTS_FROM', value: why('cloudevents', 'queue-events arrive from the KafkaSource, so the service may sleep') },
       { name: 'LAUNCH_MODE', value: why('keda', 'KEDA starts the step functions; the orchestrator watches their pods') },
       { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
     ],
-  });
+    minScale: 'it may sleep: events reach it through the KafkaSource',
+    maxScale: 'one engine serializes a workflow’s updates',
+  },
+  visualizer: {
+    env: [{ name: 'ORCHESTRATOR_URL', value: why(`http://orchestrator.${NAMESPACE}.svc.cluster.local`, 'workflows and their changes, through Knative') }],
+    minScale: 'it may sleep while no page is open',
+    maxScale: 'one member of visualizer-group reads each live topic (one partition per symbol)',
+  },
+};
+
+export function knativeService(spec: FunctionSpec) {
+  if (spec.scaling.kind !== 'service') throw new Error(`${spec.name} is not an HTTP service`);
+  const { minScale, maxScale, concurrency } = spec.scaling;
+  const service = SERVICES[spec.name];
+  if (!service) throw new Error(`knative.ts does not say how ${spec.name} is served; add it to SERVICES`);
+  const pod = podSpec(spec, { knative: true, env: service.env });
   return {
     apiVersion: 'serving.knative.dev/v1',
     kind: 'Service',
@@ -31,8 +44,8 @@ export function knativeService(spec: FunctionSpec) {
         metadata: {
           labels: labelsOf(spec),
           annotations: {
-            'autoscaling.knative.dev/min-scale': why(String(minScale), 'it may sleep: events reach it through the KafkaSource'),
-            'autoscaling.knative.dev/max-scale': why(String(maxScale), 'one engine serializes a workflow’s updates'),
+            'autoscaling.knative.dev/min-scale': why(String(minScale), service.minScale),
+            'autoscaling.knative.dev/max-scale': why(String(maxScale), service.maxScale),
           },
         },
         spec: {

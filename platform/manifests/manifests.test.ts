@@ -80,7 +80,7 @@ describe('generated manifests', () => {
 
   it('run every pod non-root, read-only, without privileges, with requests and limits', async () => {
     const pods = [...(await checkedIn()).values()].flat().flatMap(podSpecs);
-    expect(pods.length).toBe(3);
+    expect(pods.length).toBe(5);
     for (const pod of pods) {
       expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
       for (const container of pod.containers) {
@@ -116,7 +116,7 @@ describe('generated manifests', () => {
       resource: { type: 'topic', name: 'wf-', patternType: 'prefix' },
       operations: ['Delete', 'Describe'],
     });
-    expect([...users.keys()].sort()).toEqual(['keda-scaler', 'loader', 'orchestrator', 'persister', 'queue-events-source']);
+    expect([...users.keys()].sort()).toEqual(['keda-scaler', 'loader', 'loader-ws', 'orchestrator', 'persister', 'queue-events-source', 'visualizer']);
   });
 
   it('list every file of a folder in its kustomization', async () => {

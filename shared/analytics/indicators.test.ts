@@ -27,6 +27,15 @@ describe('RSI(14), Wilder with TA-Lib seeding', () => {
     const flat = new Rsi(3);
     expect([7, 7, 7, 7].map((c) => flat.next(c)).at(-1)).toBe(50);
   });
+
+  it('peeks at an open bar without advancing: the closed bar then gives the reference value', () => {
+    const rsi = new Rsi(14);
+    for (const close of closes.slice(0, 15)) rsi.next(close);
+    // The 16th bar trades at 47 and 45 before it closes at 46.00.
+    expect(rsi.peek(47)).toBeGreaterThan(rsi.peek(45)!);
+    expect(rsi.next(46.0)).toBeCloseTo(66.2496, 4);
+    expect(rsi.next(46.03)).toBeCloseTo(66.4809, 4);
+  });
 });
 
 describe('VWAP', () => {
@@ -38,6 +47,14 @@ describe('VWAP', () => {
     expect(vwap.next({ open_time: day + 300_000, high: 21, low: 19, close: 20, volume: 3 })).toBe(17.5);
     // a new UTC day starts over: typical (30+30+30)/3 = 30
     expect(vwap.next({ open_time: day + 86_400_000, high: 30, low: 30, close: 30, volume: 2 })).toBe(30);
+  });
+
+  it('peeks at an open bar without advancing', () => {
+    const vwap = new AnchoredVwap();
+    vwap.next({ open_time: day, high: 11, low: 9, close: 10, volume: 1 });
+    // the open bar so far: typical 40 on volume 1 -> (10 + 40) / 2 = 25; it then closes at 20 on volume 3
+    expect(vwap.peek({ open_time: day + 300_000, high: 40, low: 40, close: 40, volume: 1 })).toBe(25);
+    expect(vwap.next({ open_time: day + 300_000, high: 21, low: 19, close: 20, volume: 3 })).toBe(17.5);
   });
 
   it('has no value before any volume has traded', () => {

@@ -34,6 +34,14 @@ export class Rsi {
     if (this.losses === 0) return this.gains === 0 ? 50 : 100;
     return 100 - 100 / (1 + this.gains / this.losses);
   }
+
+  /** What `next(close)` would give, without advancing: the value of a bar that is still open. */
+  peek(close: number): number | null {
+    const { previous, count, gains, losses } = this;
+    const value = this.next(close);
+    Object.assign(this, { previous, count, gains, losses });
+    return value;
+  }
 }
 
 const typicalPrice = (bar: { high: number; low: number; close: number }) => (bar.high + bar.low + bar.close) / 3;
@@ -54,6 +62,14 @@ export class AnchoredVwap {
     this.priceVolume += typicalPrice(bar) * bar.volume;
     this.volume += bar.volume;
     return this.volume > 0 ? this.priceVolume / this.volume : null;
+  }
+
+  /** What `next(bar)` would give, without advancing: the value of a bar that is still open. */
+  peek(bar: { open_time: number; high: number; low: number; close: number; volume: number }): number | null {
+    const { day, priceVolume, volume } = this;
+    const value = this.next(bar);
+    Object.assign(this, { day, priceVolume, volume });
+    return value;
   }
 }
 

@@ -5,6 +5,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { NonRetriableError, RetriableError } from '../errors.ts';
 import type { KlineInterval } from './intervals.ts';
+import { type DepthSnapshot, depthSnapshotSchema } from './stream-wire.ts';
 import type { RawAggTrade, RawKline } from './wire.ts';
 
 export type { RawAggTrade, RawKline } from './wire.ts';
@@ -52,6 +53,15 @@ export class BinanceRest {
 
   async aggTrades(params: { symbol: string; fromId?: number; startTime?: number; endTime?: number; limit?: number }, signal?: AbortSignal) {
     return this.get<RawAggTrade[]>('/api/v3/aggTrades', params, 4, signal);
+  }
+
+  /** An order-book snapshot; its weight grows with the depth asked for, as Binance counts it. */
+  async depth(params: { symbol: string; limit?: number }, signal?: AbortSignal): Promise<DepthSnapshot> {
+    const limit = params.limit ?? 100;
+    const weight = limit <= 100 ? 5 : limit <= 500 ? 25 : limit <= 1000 ? 50 : 250;
+    const parsed = depthSnapshotSchema.safeParse(await this.get<unknown>('/api/v3/depth', { symbol: params.symbol, limit }, weight, signal));
+    if (!parsed.success) throw new RetriableError(`unexpected depth snapshot from ${this.options.baseUrl}: ${parsed.error.issues[0]?.message}`);
+    return parsed.data;
   }
 
   /** The REQUEST_WEIGHT limit the exchange announces; learned once, before the first weighted request. */

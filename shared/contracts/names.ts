@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { type DataType, formatDataType } from './data-type.ts';
 
 /** Wire names of the step functions: a command's `target`, the prefix of its `telemetry_id`. */
-export const TARGETS = { loader: 'loader-producer', persister: 'arango-connector' } as const;
+export const TARGETS = { loader: 'loader-producer', loaderWs: 'loader-ws', persister: 'arango-connector' } as const;
 export type Target = (typeof TARGETS)[keyof typeof TARGETS];
 export const targetSchema = z.enum(Object.values(TARGETS) as [Target, ...Target[]]);
 
@@ -15,6 +15,8 @@ export const GROUPS = {
   /** The persister reads data topics in the seed's arango-connector-group. */
   persister: 'arango-connector-group',
   dummy: 'dummy-service-group',
+  /** The visualizer reads live data topics in a group of its own: a slow page never delays the persister. */
+  visualizer: 'visualizer-group',
 } as const;
 
 /** The dummy function's connectivity check produces and consumes here. */

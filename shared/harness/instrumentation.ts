@@ -10,6 +10,12 @@ export interface HarnessEvents {
   'step.ended': { fn: string; queueId: string; outcome: StepOutcome; seconds: number; records: number };
   'step.retry': { fn: string; queueId: string; attempt: number; error: string; delayMs: number };
   'record.dead-lettered': { fn: string; topic: string; reason: string };
+  /** Live records published, with each one's delay from the exchange's event time. */
+  'live.published': { fn: string; stream: string; latenciesMs: readonly number[] };
+  'live.reconnected': { fn: string };
+  'live.resynced': { fn: string; count: number };
+  'live.backfilled': { fn: string; records: number };
+  'live.skipped': { fn: string; reason: 'not-json' | 'unknown-stream' };
 }
 
 export class Instrumentation {

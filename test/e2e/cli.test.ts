@@ -45,7 +45,7 @@ describe('mistakes on the command line', () => {
     ],
     [['dummy', 'load', '--duration', '0'], 'streamforge: --duration: must be seconds, more than 0, not "0"'],
     [['dummy', 'fly'], 'streamforge: dummy takes check or load, not "fly"'],
-    [['fn', 'nope'], 'streamforge: unknown function "nope"; one of orchestrator, loader, persister, exchange-sim, dummy'],
+    [['fn', 'nope'], 'streamforge: unknown function "nope"; one of orchestrator, loader, loader-ws, persister, exchange-sim, dummy, visualizer'],
     [['launch'], 'streamforge: unknown command "launch"'],
   ])('%j: one line, the usage, exit 2', async (args, line) => {
     const { code, stderr, stdout } = await streamforge(args);

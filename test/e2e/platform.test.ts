@@ -161,13 +161,16 @@ describe('configuration', () => {
 describe('streamforge up', () => {
   it('starts on loopback, says where its data lives and how to use real Binance, and exits 0 on SIGTERM', async () => {
     const dataDir = await tempDir('sf-up-');
-    const child = spawn(process.execPath, ['bin/streamforge.ts', 'up'], { env: { ...process.env, PORT: '0', SIM_PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'silent', HOST: '' } });
+    const child = spawn(process.execPath, ['bin/streamforge.ts', 'up'], {
+      env: { ...process.env, PORT: '0', SIM_PORT: '0', VISUALIZER_PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'silent', HOST: '' },
+    });
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     const exited = new Promise((resolve) => child.once('exit', resolve));
     for (let i = 0; i < 300 && !output.includes('try:'); i++) await new Promise((r) => setTimeout(r, 50));
     expect(output).toContain('StreamForge is up: orchestrator at http://127.0.0.1:');
     expect(output).toContain('listening on 127.0.0.1 only; set HOST=0.0.0.0 to accept other machines');
+    expect(output).toMatch(/live market page {2}http:\/\/127\.0\.0\.1:\d+ /);
     expect(output).toContain(dataDir);
     expect(output).toContain('BINANCE_REST_URL=https://api.binance.com');
     child.kill('SIGTERM');

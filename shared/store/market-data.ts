@@ -1,8 +1,14 @@
 // Reads stored candles and trades across every dataset collection that overlaps the asked range, a page
-// at a time in a stable order (time, then id), so paging returns each record exactly once.
-import { DATASETS, type DatasetDoc, TIEBREAK_FIELD, TIME_FIELD } from '../../shared/contracts/stored.ts';
-import type { Doc, Store } from '../../shared/ports/store.ts';
-import type { Cursor } from './queries.ts';
+// at a time in a stable order (time, then id), so paging returns each record exactly once. The
+// orchestrator's read API and the visualizer's history both page through here.
+import { DATASETS, type DatasetDoc, TIEBREAK_FIELD, TIME_FIELD } from '../contracts/stored.ts';
+import type { Doc, Store } from '../ports/store.ts';
+
+/** Where a page ends: the last record's time and its tiebreak (open time twice for candles, agg_id for trades). */
+export interface Cursor {
+  readonly value: number;
+  readonly tiebreak: number;
+}
 
 export interface PageRequest {
   readonly symbol: string;
