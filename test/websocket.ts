@@ -1,9 +1,11 @@
-// WebSocket helpers for tests: open a client socket, or read the answer of an upgrade that was refused.
+// WebSocket helpers for tests: wait for a client socket to open, or read the answer of an upgrade that was refused.
 import { WebSocket } from 'ws';
 
-/** Resolves once open; rejects if the connection fails. */
-export function openSocket(url: string, options: { autoPong?: boolean } = {}): Promise<WebSocket> {
-  const socket = new WebSocket(url, options);
+/**
+ * Resolves once the socket is open; rejects if the connection fails. Attach message listeners before
+ * waiting: frames that came with the upgrade are delivered right after 'open'.
+ */
+export function opened(socket: WebSocket): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
     socket.once('open', () => resolve(socket));
     socket.once('error', reject);

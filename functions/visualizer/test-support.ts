@@ -1,7 +1,7 @@
 // Helpers for the visualizer's tests: stored history written as the persister writes it, and a real `ws`
 // client of `/live` that records what the page would receive.
-import type { WebSocket } from 'ws';
-import { openSocket, refusedUpgrade } from '../../test/websocket.ts';
+import { WebSocket } from 'ws';
+import { opened, refusedUpgrade } from '../../test/websocket.ts';
 import { CandleIndicatorState } from '../../shared/analytics/indicators.ts';
 import type { Candle } from '../../shared/contracts/market.ts';
 import { DATASETS, type DatasetDoc, candleDoc } from '../../shared/contracts/stored.ts';
@@ -78,7 +78,9 @@ export class PageClient {
   }
 
   static async open(url: string): Promise<PageClient> {
-    return new PageClient(await openSocket(url));
+    const client = new PageClient(new WebSocket(url));
+    await opened(client.socket);
+    return client;
   }
 
   /** The refused upgrade's status and JSON body. */

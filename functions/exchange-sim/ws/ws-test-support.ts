@@ -1,8 +1,8 @@
 // Helpers for the WebSocket tests: a simulator on a free port with a fast-trading ETHUSDT and a clock
 // that starts at a fixed time and follows the wall clock, a real `ws` client that records frames, and the
 // true book in the form a client's local book reports it.
-import type { WebSocket } from 'ws';
-import { openSocket, refusedUpgrade } from '../../../test/websocket.ts';
+import { WebSocket } from 'ws';
+import { opened, refusedUpgrade } from '../../../test/websocket.ts';
 import { DEFAULT_SYMBOLS, type SymbolConfigInput } from '../options.ts';
 import { type RunningExchangeSim, type StartOptions, startExchangeSim } from '../serve.ts';
 import type { BookView, WireLevel } from './books.ts';
@@ -52,7 +52,9 @@ export class TestClient {
   }
 
   static async open(url: string, options: { autoPong?: boolean } = {}): Promise<TestClient> {
-    return new TestClient(await openSocket(url, options));
+    const client = new TestClient(new WebSocket(url, options));
+    await opened(client.socket);
+    return client;
   }
 
   /** The refused upgrade's status and JSON body. */
