@@ -169,5 +169,22 @@ export function busContract(name: string, makeBus: () => Promise<Bus>, teardown:
       await sub.close();
       expect(got.map((r) => r.value)).toEqual(['1', '2', '3']);
     });
+
+    it('serves every member of a group that reads a topic of its own (the persister and visualizer do)', async () => {
+      const topics = [await fresh(1), await fresh(2), await fresh(1)];
+      const group = `g-${randomUUID()}`;
+      const subs = topics.map((topic) => bus.subscribe({ group, topics: [topic] }));
+      for (const [i, topic] of topics.entries())
+        await bus.publish(
+          topic,
+          [0, 1, 2].map((n) => ({ key: `k${n}`, value: `${i}:${n}` })),
+        );
+      const got = await Promise.all(subs.map((sub) => take(sub, 3, { commit: true })));
+      await Promise.all(subs.map((sub) => sub.close()));
+      got.forEach((records, i) => {
+        expect(records.map((r) => r.topic)).toEqual([topics[i], topics[i], topics[i]]);
+        expect(records.map((r) => r.value).sort()).toEqual([`${i}:0`, `${i}:1`, `${i}:2`]);
+      });
+    });
   });
 }
