@@ -25,3 +25,13 @@ export function refusedUpgrade(url: string): Promise<{ status: number; body: unk
     });
   });
 }
+
+/** Every JSON message a socket receives, in order, in a growing list; `close()` ends it. */
+// biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON messages
+export async function openSocketMessages(url: string): Promise<any[] & { close(): void }> {
+  const socket = new WebSocket(url);
+  const messages = Object.assign([] as unknown[], { close: () => socket.close() });
+  socket.on('message', (data) => messages.push(JSON.parse(String(data))));
+  await opened(socket);
+  return messages;
+}

@@ -11,8 +11,9 @@ Commands:
   run --symbols A,B --types api_candles_5m,api_trades --range 2024-08-01:2024-08-02 [--url URL]
                           start a workflow and show live progress until it ends; without an
                           orchestrator at --url (default http://127.0.0.1:$PORT) it runs one embedded
-  sim [--port N] [--seed S]
-                          serve the Binance-compatible exchange simulator alone
+  sim [--port N] [--seed S] [--speed X]
+                          serve the Binance-compatible exchange simulator alone (REST and
+                          WebSocket streams; --speed runs its clock X times faster)
   fn <name>               run one function alone, as in its container (see README: the function registry)
   cluster up | down | status [--json] [--name N]
                           the platform on a local Kubernetes control plane with the real KEDA operator:

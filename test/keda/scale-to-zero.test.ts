@@ -45,7 +45,8 @@ const storedTrades = async (collection: string) => {
 const atZero = async () => {
   const status = await clusterStatus(state);
   return (
-    [...status.scaledJobs, ...status.scaledObjects].every((s) => s.activeJobs === 0 && s.pods === 0) && processesOf('loader').length === 0 && processesOf('persister').length === 0
+    [...status.scaledJobs, ...status.scaledObjects].every((s) => s.activeJobs === 0 && s.pods === 0) &&
+    ['loader', 'loader-ws', 'persister'].every((fn) => processesOf(fn).length === 0)
   );
 };
 
@@ -58,15 +59,16 @@ describe('scale to zero with the real KEDA operator', () => {
   afterAll(async () => {
     await fetch(`${state?.restUrl}/sim/faults/release`, { method: 'POST' }).catch(() => undefined);
     await clusterDown(NAME);
-    expect(processesOf('loader')).toEqual([]);
-    expect(processesOf('persister')).toEqual([]);
-    expect(processesOf('orchestrator')).toEqual([]);
+    for (const fn of ['loader', 'loader-ws', 'persister', 'orchestrator']) expect(processesOf(fn), fn).toEqual([]);
   });
 
   it('wakes the functions from zero on lag, runs the workflow to exact counts, and goes back to zero', async () => {
     const before = await clusterStatus(state);
     expect(before.scaledJobs).toEqual([{ name: 'loader', kind: 'ScaledJob', lag: 0, activeJobs: 0, pods: 0 }]);
-    expect(before.scaledObjects).toEqual([{ name: 'persister', kind: 'ScaledObject', lag: 0, activeJobs: 0, pods: 0 }]);
+    expect(before.scaledObjects).toEqual([
+      { name: 'loader-ws', kind: 'ScaledObject', lag: 0, activeJobs: 0, pods: 0 },
+      { name: 'persister', kind: 'ScaledObject', lag: 0, activeJobs: 0, pods: 0 },
+    ]);
     expect(processesOf('loader')).toEqual([]);
 
     const { body } = await api(orchestrator, '/workflows', { json: request('01') });
@@ -94,6 +96,30 @@ describe('scale to zero with the real KEDA operator', () => {
       status?: { conditions?: { type: string; status: string }[] };
     };
     expect(scaledJob.status?.conditions?.find((c) => c.type === 'Ready')?.status).toBe('True');
+  });
+
+  it('wakes loader-ws from zero for a live workflow, keeps it up while the workflow streams, and lets it rest at zero once cancelled', async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    const { body } = await api(orchestrator, '/workflows', { json: { symbols: ['BTCUSDT'], types: ['ws_trades', 'ws_depth'], time_range: `${today}:${tomorrow}` } });
+    const loaderWs = async () => (await clusterStatus(state)).scaledObjects.find((s) => s.name === 'loader-ws')!;
+    await until('KEDA to start a loader-ws pod on its command lag', async () => (await loaderWs()).pods > 0, 90_000);
+    const streaming = await waitForWorkflow(
+      orchestrator,
+      body.id,
+      (w) => w.steps.every((s) => s.status === 'running') && w.steps.find((s) => s.target === 'arango-connector')!.records_written >= 2,
+      120_000,
+    );
+    for (const step of streaming.steps) expect(step.pod, step.id).toMatch(step.target === 'loader-ws' ? /^loader-ws-/ : /^persister-/);
+    expect(streaming.steps.find((s) => s.type.kind === 'depth')!.message).toMatch(/^Streaming: [1-9]\d* records live/);
+    // The running step's command is not committed: its lag holds the Deployment up past the cooldown.
+    await new Promise((resolve) => setTimeout(resolve, 15_000));
+    expect((await loaderWs()).pods).toBeGreaterThan(0);
+
+    expect((await api(orchestrator, `/workflows/${body.id}/cancel`, { method: 'POST' })).status).toBe(200);
+    const cancelled = await waitForWorkflow(orchestrator, body.id, ended);
+    expect(cancelled.steps.map((s) => s.status)).toEqual(['cancelled', 'cancelled', 'cancelled']);
+    await until('every function back at zero, and no function process left', atZero, 120_000);
   });
 
   it('redelivers the step of a pod killed with SIGKILL to a new Job, and the counts stay exact', async () => {
