@@ -55,10 +55,14 @@ export class LiveTopics {
     }
     for (const [topic, stream] of wanted) {
       if (this.readers.has(topic)) continue;
-      const reader = consumeForever(this.ports, { fn: 'visualizer', group: GROUPS.visualizer, topic: dataTopic(topic), fromBeginning: false }, async (batch) => {
-        await this.handle(stream, batch);
-        await batch.commit();
-      });
+      const reader = consumeForever(
+        this.ports,
+        { fn: 'visualizer', group: GROUPS.visualizer, topic: dataTopic(topic), fromBeginning: false, deadLetters: false },
+        async (batch) => {
+          await this.handle(stream, batch);
+          await batch.commit();
+        },
+      );
       this.readers.set(topic, { stream, reader });
     }
     return ended;

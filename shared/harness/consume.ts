@@ -31,6 +31,11 @@ export interface ConsumeOptions<T extends Topic> {
   readonly signal?: AbortSignal;
   readonly fromBeginning?: boolean;
   readonly maxBatchSize?: number;
+  /**
+   * False for a reader that only watches a topic another group already handles (a live view): it skips
+   * a bad record with a warning, so the record is dead-lettered once, by the topic's own reader.
+   */
+  readonly deadLetters?: boolean;
 }
 
 export async function* consume<T extends Topic>(ports: DeadLetterPorts, options: ConsumeOptions<T>): AsyncGenerator<MessageBatch<TopicValue<T>>> {
@@ -50,6 +55,7 @@ export async function* consume<T extends Topic>(ports: DeadLetterPorts, options:
       for (const record of batch.records) {
         const parsed = decodeRecord(topic, record.value);
         if (parsed.ok) messages.push({ value: parsed.value as TopicValue<T>, record });
+        else if (options.deadLetters === false) ports.logger.warn({ topic: record.topic, offset: record.offset, reason: parsed.reason }, 'skipped a record that does not parse');
         else await deadLetter(ports, options.fn, { record }, parsed.reason);
       }
       yield { topic: batch.topic, partition: batch.partition, messages, last: batch.records.at(-1)!, commit: (through) => batch.commit(through) };
