@@ -64,7 +64,8 @@ describe('the live market dashboard', () => {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(`${p.visualizerUrl}/?symbol=ETHUSDT&interval=1m`);
+    // Silence of 2.5 s means the stream is down (30 s by default): the simulator's fast clock never pauses that long.
+    await page.goto(`${p.visualizerUrl}/?symbol=ETHUSDT&interval=1m&staleMs=2500`);
     await page.waitForSelector('body[data-state="connected"]', { timeout: 20_000 });
 
     // History first: the stored bars, with their stored indicators.
@@ -111,6 +112,14 @@ describe('the live market dashboard', () => {
 
     await mkdir('test-results', { recursive: true });
     await page.screenshot({ path: SCREENSHOT });
+
+    // The exchange drops its streams and refuses new ones for a while: the page says the data stopped,
+    // then carries on by itself once loader-ws is back.
+    const fault = { kind: 'ws-drop', refuseMs: 6000 };
+    expect((await fetch(`${p.restUrl}/sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(fault) })).status).toBe(201);
+    await page.waitForSelector('body[data-state="down"][data-reason="stale"]', { timeout: 20_000 });
+    expect(await page.locator('#banner').textContent()).toMatch(/^No live data for ETHUSDT for \d+ s — the exchange stream is down or stalled; loader-ws is reconnecting…$/);
+    await page.waitForSelector('body[data-state="connected"]', { timeout: 45_000 });
 
     // The source stops: cancelling the workflow ends its live streams, and the page says so.
     expect((await api(p, `/workflows/${id}/cancel`, { method: 'POST' })).status).toBe(200);

@@ -11,6 +11,8 @@ import { type StreamforgeView, createView, showState } from './view-state.ts';
 import { WorkflowPanel } from './workflows.ts';
 
 const HISTORY_BARS = 300;
+/** A live workflow that has sent nothing for this long (the page's ?staleMs= overrides): its exchange stream is down. */
+const STALE_MS = 30_000;
 /** Bars listed in window.streamforgeView. */
 const RECENT_BARS = 30;
 const $ = (id: string) => document.getElementById(id)!;
@@ -52,10 +54,10 @@ async function main(): Promise<void> {
     return;
   }
   document.title = `${symbol} ${interval} · StreamForge live`;
-  showLive(view, symbol, interval);
+  showLive(view, symbol, interval, Number(params.get('staleMs')) || STALE_MS);
 }
 
-function showLive(view: StreamforgeView, symbol: string, interval: string): void {
+function showLive(view: StreamforgeView, symbol: string, interval: string, staleMs: number): void {
   const chart = new CandleChart($('chart'), $('legend'));
   const heatmap = new DepthHeatmap($('heatmap') as HTMLCanvasElement);
   const tape = new TradeTape($('tape'));
@@ -65,6 +67,8 @@ function showLive(view: StreamforgeView, symbol: string, interval: string): void
   let source: SourceMessage | undefined;
   /** Live candles that arrive while the history loads: applied after it, so none is lost at the seam. */
   let held: LiveCandle[] | undefined;
+  /** When the live stream last delivered market data (or became live): silence past staleMs means it is down. */
+  let heardAt = Date.now();
 
   const count = () => {
     const last = chart.lastBar;
@@ -89,6 +93,14 @@ function showLive(view: StreamforgeView, symbol: string, interval: string): void
       return showState(view, 'down', 'orchestrator', `Workflow status down — the orchestrator is unreachable (${source.reason ?? 'no reason given'}); reconnecting…`);
     if (!live.candles && !live.trades && !live.depth)
       return showState(view, 'down', 'no-live-workflow', `No live workflow for ${symbol} — start one with ws_trades, ws_candles_${interval}, ws_depth; waiting for it…`);
+    const silentMs = Date.now() - heardAt;
+    if (silentMs > staleMs)
+      return showState(
+        view,
+        'down',
+        'stale',
+        `No live data for ${symbol} for ${Math.round(silentMs / 1000)} s — the exchange stream is down or stalled; loader-ws is reconnecting…`,
+      );
     showState(view, 'connected', null, `Live ${symbol} from ${live.workflows.join(', ')}${live.candles ? '' : ` (no ws_candles_${interval} stream: candles are from the store)`}`);
   };
 
@@ -113,6 +125,7 @@ function showLive(view: StreamforgeView, symbol: string, interval: string): void
   const receive = (message: PageMessage) => {
     switch (message.type) {
       case 'source':
+        if (!source || (!source.live.workflows.length && message.live.workflows.length)) heardAt = Date.now();
         source = message;
         judge();
         break;
@@ -130,13 +143,22 @@ function showLive(view: StreamforgeView, symbol: string, interval: string): void
         panel.apply(message);
         break;
     }
+    if (message.type === 'candles' || message.type === 'trades' || message.type === 'books') {
+      const wasStale = view.reason === 'stale';
+      heardAt = Date.now();
+      if (wasStale) judge();
+    }
     count();
   };
+  window.setInterval(() => {
+    if (view.state === 'connected') judge();
+  }, 1000);
 
   const connection = new LiveConnection(`/live?${query}`, {
     onOpen() {
       open = true;
       source = undefined;
+      heardAt = Date.now();
       held = [];
       judge();
       void loadHistory();

@@ -4,7 +4,7 @@
 
 export type PageState = 'connecting' | 'connected' | 'down';
 /** Why the page is down: its socket, the orchestrator, the bus, or no live workflow for the symbol. */
-export type DownReason = 'socket' | 'orchestrator' | 'bus' | 'no-live-workflow' | 'unknown-symbol';
+export type DownReason = 'socket' | 'orchestrator' | 'bus' | 'no-live-workflow' | 'unknown-symbol' | 'stale';
 
 export interface StreamforgeView {
   state: PageState;
