@@ -1,9 +1,9 @@
 // What loader-ws does with each live type: the streams it follows and how their frames become records.
 // Every handler keeps its stream exact: trades by id with REST backfill, closed candles by open time with
 // REST backfill, the order book by update id with a snapshot resync.
-import { WARMUP_BARS } from '../../shared/analytics/warmup.ts';
 import { type KlineInterval, nextOpenTime } from '../../shared/binance/intervals.ts';
-import { candleFromKline, candleFromKlineEvent, tradeFromAggTradeEvent } from '../../shared/binance/normalize.ts';
+import { candlePages, startCandles } from '../../shared/binance/kline-pages.ts';
+import { candleFromKlineEvent, tradeFromAggTradeEvent } from '../../shared/binance/normalize.ts';
 import type { BinanceRest } from '../../shared/binance/rest-client.ts';
 import { aggTradeEventSchema, depthUpdateEventSchema, klineEventSchema, streamNames } from '../../shared/binance/stream-wire.ts';
 import type { DataType } from '../../shared/contracts/data-type.ts';
@@ -82,22 +82,12 @@ function tradesHandler({ rest, symbol, range, counters, memo }: HandlerSettings)
 }
 
 function candlesHandler({ rest, symbol, range, counters, memo }: HandlerSettings, interval: KlineInterval): StreamHandler {
-  /** Closed candles from REST, from `from` up to (not including) `until`. */
-  const closedBetween = async (from: number, until: number, signal: AbortSignal, warmup: boolean): Promise<Candle[]> => {
+  /** The candles of `range` (closed ones: it ends before a live candle), after its warm-up bars when asked. */
+  const candlesOf = async (range: TimeRange, withWarmup: boolean, signal: AbortSignal): Promise<Candle[]> => {
+    const cursor = withWarmup ? startCandles(range, interval) : { phase: 'range' as const, next: range.from };
     const out: Candle[] = [];
-    for (let start = from; start < until; ) {
-      const rows = await rest.klines({ symbol, interval, startTime: start, endTime: until - 1, limit: 1000 }, signal);
-      out.push(...rows.map((row) => candleFromKline(symbol, interval, row, warmup)));
-      const last = rows.at(-1);
-      if (!last || rows.length < 1000) break;
-      start = nextOpenTime(last[0], interval);
-    }
+    for await (const page of candlePages(rest, symbol, interval, range, cursor, signal)) out.push(...page.candles);
     return out;
-  };
-  /** The bars before the first live one, so indicators are right from it on (sent as warm-up, never stored). */
-  const warmUp = async (firstOpen: number, signal: AbortSignal): Promise<Candle[]> => {
-    const rows = await rest.klines({ symbol, interval, endTime: firstOpen - 1, limit: WARMUP_BARS }, signal);
-    return rows.map((row) => candleFromKline(symbol, interval, row, true));
   };
   return {
     streams: [streamNames.kline(symbol, interval)],
@@ -113,7 +103,8 @@ function candlesHandler({ rest, symbol, range, counters, memo }: HandlerSettings
           break;
         }
         if (!memo.warmedUp) {
-          const bars = await warmUp(candle.open_time, signal);
+          // The bars before the first live one, so indicators are right from it on (warm-up: never stored).
+          const bars = await candlesOf({ from: candle.open_time, to: candle.open_time }, true, signal);
           records.push(...bars);
           memo.lastClosedOpen = bars.at(-1)?.open_time;
           memo.warmedUp = true;
@@ -125,7 +116,7 @@ function candlesHandler({ rest, symbol, range, counters, memo }: HandlerSettings
           continue;
         }
         if (last !== undefined && candle.open_time > nextOpenTime(last, interval)) {
-          const missed = await closedBetween(nextOpenTime(last, interval), candle.open_time, signal, false);
+          const missed = await candlesOf({ from: nextOpenTime(last, interval), to: candle.open_time }, false, signal);
           records.push(...missed);
           counters.backfilled += missed.length;
         }

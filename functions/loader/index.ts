@@ -10,7 +10,8 @@ import type { TimeRange } from '../../shared/contracts/time-range.ts';
 import { NonRetriableError } from '../../shared/errors.ts';
 import type { FunctionDefinition, StepContext, StepResult } from '../../shared/harness/function.ts';
 import { publishOrDeadLetter } from '../../shared/harness/publish.ts';
-import { type CandleCursor, candlePages, findGaps, startCandles } from './candles.ts';
+import { type CandleCursor, candlePages, startCandles } from '../../shared/binance/kline-pages.ts';
+import { findGaps } from './candles.ts';
 import { type TradeCursor, startTrades, tradePages } from './trades.ts';
 
 export interface LoaderOptions {

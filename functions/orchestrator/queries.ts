@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { KLINE_INTERVALS } from '../../shared/binance/intervals.ts';
 import { symbolSchema } from '../../shared/contracts/names.ts';
+import { limitParam as limit } from '../../shared/http/query.ts';
 import type { Cursor } from '../../shared/store/market-data.ts';
 import { WORKFLOW_STATUSES } from '../../shared/contracts/workflow.ts';
 
@@ -18,20 +19,6 @@ const instant = (name: string) =>
       return ms;
     })
     .meta({ param: { name, in: 'query' }, description: 'epoch milliseconds or ISO-8601; the range is half-open [from, to)', example: '2024-08-01T00:00:00Z' });
-
-const limit = (max: number, fallback: number) =>
-  z
-    .string()
-    .optional()
-    .transform((text, ctx) => {
-      if (text === undefined) return fallback;
-      if (text === '') ctx.addIssue({ code: 'custom', message: `is empty; give a whole number from 1 to ${max}, or leave it out for ${fallback}` });
-      else if (!/^\d+$/.test(text)) ctx.addIssue({ code: 'custom', message: `must be a whole number from 1 to ${max} written in digits, not "${text}"` });
-      else if (Number(text) < 1 || Number(text) > max) ctx.addIssue({ code: 'custom', message: `must be from 1 to ${max}, not ${text}` });
-      else return Number(text);
-      return z.NEVER;
-    })
-    .meta({ param: { name: 'limit', in: 'query' }, description: `at most this many (default ${fallback}, max ${max})`, example: String(fallback) });
 
 export const encodeCursor = (cursor: Cursor) => Buffer.from(JSON.stringify([cursor.value, cursor.tiebreak])).toString('base64url');
 

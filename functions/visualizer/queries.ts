@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { KLINE_INTERVALS } from '../../shared/binance/intervals.ts';
 import { symbolSchema } from '../../shared/contracts/names.ts';
+import { limitParam } from '../../shared/http/query.ts';
 
 export const MAX_HISTORY_BARS = 1000;
 const DEFAULT_HISTORY_BARS = 500;
@@ -14,12 +15,7 @@ export const liveQuerySchema = z.strictObject({ symbol: symbolSchema, interval: 
 export const historyQuerySchema = z.strictObject({
   symbol: symbolSchema,
   interval: interval.default('1m'),
-  limit: z
-    .string()
-    .regex(/^\d+$/, `must be a whole number from 1 to ${MAX_HISTORY_BARS}`)
-    .transform(Number)
-    .pipe(z.number().min(1, `must be from 1 to ${MAX_HISTORY_BARS}`).max(MAX_HISTORY_BARS, `must be from 1 to ${MAX_HISTORY_BARS}`))
-    .default(DEFAULT_HISTORY_BARS),
+  limit: limitParam(MAX_HISTORY_BARS, DEFAULT_HISTORY_BARS),
 });
 
 export type LiveQuery = z.output<typeof liveQuerySchema>;

@@ -64,8 +64,11 @@ describe('visualizer', () => {
     expect((await get('/api/history?interval=1m')).body.field).toBe('symbol');
     expect(await get('/api/history?symbol=ethusdt')).toMatchObject({ status: 400, body: { field: 'symbol', error: 'symbol: must be an upper-case symbol such as BTCUSDT' } });
     expect(await get('/api/history?symbol=ETHUSDT&interval=7m')).toMatchObject({ status: 400, body: { field: 'interval' } });
-    expect(await get('/api/history?symbol=ETHUSDT&limit=0')).toMatchObject({ status: 400, body: { field: 'limit', error: 'limit: must be from 1 to 1000' } });
-    expect(await get('/api/history?symbol=ETHUSDT&limit=ten')).toMatchObject({ status: 400, body: { field: 'limit', error: 'limit: must be a whole number from 1 to 1000' } });
+    expect(await get('/api/history?symbol=ETHUSDT&limit=0')).toMatchObject({ status: 400, body: { field: 'limit', error: 'limit: must be from 1 to 1000, not 0' } });
+    expect(await get('/api/history?symbol=ETHUSDT&limit=ten')).toMatchObject({
+      status: 400,
+      body: { field: 'limit', error: 'limit: must be a whole number from 1 to 1000 written in digits, not "ten"' },
+    });
 
     expect(await PageClient.refusal(`${socketUrl}?symbol=XRPUSDT&interval=1m`)).toEqual({
       status: 400,
