@@ -7,6 +7,7 @@ import { benchColdStart } from './cold-start.ts';
 import { benchIngest } from './ingest.ts';
 import { type LatencyFigures, benchLiveLatency } from './live-latency.ts';
 import { benchMemory } from './memory.ts';
+import { benchPipeline } from './pipeline.ts';
 import { type Transfer, benchRegistry } from './registry.ts';
 import { platformBus, rawBrokerLimit, startBroker } from './kafka.ts';
 import type { Throughput } from '../functions/dummy/index.ts';
@@ -47,6 +48,17 @@ async function main() {
   log(`| ingest, end to end (embedded) | ${day.workload} | ${fmt(day.records)} records in ${fmt(day.seconds, 2)} s = **${fmt(day.recordsPerSecond)} records/s** |`);
   const week = await benchIngest(...WEEK);
   log(`| ingest, end to end (embedded) | ${week.workload} | ${fmt(week.records)} records in ${fmt(week.seconds, 2)} s = **${fmt(week.recordsPerSecond)} records/s** |`);
+
+  const pipeline = await benchPipeline();
+  const g = pipeline.graph;
+  log(
+    `| graph build (graph-builder step) | ${g.symbols} symbols × a month of 5m candles (${fmt(g.candles)} stored, market factor): ${fmt(g.windows)} windows of 24 bars, threshold 0.3 → ${fmt(g.edges)} edges | **${fmt(g.seconds, 2)} s**; RSS ${fmt(g.rssBeforeMb)} MB before, peak **${fmt(g.peakRssMb)} MB** |`,
+  );
+  for (const e of pipeline.epochs) {
+    log(
+      `| GCN training, time per epoch (gnn-trainer) | ${e.symbols} nodes, ${e.trainWindows} training windows in minibatches of 32 plus the validation pass, hidden 16, tfjs CPU backend; median of ${e.epochs - 1} epochs after the first | **${fmt(e.medianEpochMs)} ms**; RSS ${fmt(e.rssBeforeMb)} MB before (the graphs read from the store), peak **${fmt(e.peakRssMb)} MB** |`,
+    );
+  }
 
   // V8 sizes its heap by the allocation rate and the machine's memory; capped, it collects sooner.
   for (const [heap, nodeOptions, bound] of [

@@ -28,7 +28,13 @@ const LOCAL_PORT = 8080;
 
 async function startSim(config: Config) {
   const { startExchangeSim } = await import('../functions/exchange-sim/serve.ts');
-  return startExchangeSim({ port: config.exchange.simPort, host: config.host ?? LOCAL_HOST, seed: config.exchange.simSeed, speed: config.exchange.simSpeed });
+  return startExchangeSim({
+    port: config.exchange.simPort,
+    host: config.host ?? LOCAL_HOST,
+    seed: config.exchange.simSeed,
+    speed: config.exchange.simSpeed,
+    market: { path: config.exchange.simMarketPath },
+  });
 }
 
 export async function startLocalPlatform(config: Config, logger: Logger): Promise<LocalPlatform> {

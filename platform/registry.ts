@@ -121,7 +121,7 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     summary: 'HTTP API and workflow engine: plans steps, sends commands, follows queue-events',
     groups: [GROUPS.orchestrator],
     reads: [eventsTopic.name],
-    writes: [controlTopicFor(TARGETS.loader).name, controlTopicFor(TARGETS.loaderWs).name, controlTopicFor(TARGETS.persister).name, DATA_TOPICS, modelUpdatesTopic.name],
+    writes: [...Object.values(TARGETS).map((target) => controlTopicFor(target).name), DATA_TOPICS, modelUpdatesTopic.name],
     port: 8080,
     usesObjects: true,
     resources: small,
@@ -211,6 +211,39 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     },
   },
   {
+    name: 'graph-builder',
+    summary: "the workflow's stored candles into one symbol graph per sliding window: window features on the vertices, correlation edges",
+    target: TARGETS.graphBuilder,
+    groups: [commandGroupFor(TARGETS.graphBuilder)],
+    reads: [controlTopicFor(TARGETS.graphBuilder).name],
+    writes: [eventsTopic.name],
+    port: 8095,
+    // 200 symbols × a month of 5m bars is 1.7 million candles held while the graphs are cut.
+    resources: { requests: { cpu: '500m', memory: '512Mi' }, limits: { cpu: '1', memory: '2Gi' } },
+    scaling: { kind: 'job', maxReplicas: COMMAND_PARTITIONS, lagThreshold: 1, pollingIntervalSeconds: 10, exitWhenIdleMs: 15_000 },
+    async start(context) {
+      const { createGraphBuilder } = await import('../functions/graph-builder/index.ts');
+      return stepFunction(createGraphBuilder(), context);
+    },
+  },
+  {
+    name: 'gnn-trainer',
+    summary: 'a graph convolutional network on the symbol graphs, evaluated against baselines on later windows, registered with its metrics and lineage',
+    target: TARGETS.gnnTrainer,
+    groups: [commandGroupFor(TARGETS.gnnTrainer)],
+    reads: [controlTopicFor(TARGETS.gnnTrainer).name],
+    writes: [eventsTopic.name, modelUpdatesTopic.name],
+    port: 8096,
+    usesObjects: true,
+    // Training is CPU-bound (tfjs on the pure JavaScript backend): a whole core, memory for 200-node graphs.
+    resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '2', memory: '3Gi' } },
+    scaling: { kind: 'job', maxReplicas: COMMAND_PARTITIONS, lagThreshold: 1, pollingIntervalSeconds: 10, exitWhenIdleMs: 15_000 },
+    async start(context) {
+      const { createGnnTrainer } = await import('../functions/gnn-trainer/index.ts');
+      return stepFunction(createGnnTrainer(), context);
+    },
+  },
+  {
     name: 'exchange-sim',
     summary: 'Binance-compatible REST and WebSocket exchange with deterministic synthetic markets, for offline runs and fault injection',
     groups: [],
@@ -221,7 +254,7 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     scaling: { kind: 'none' },
     async start({ config }) {
       const { createExchangeSim, attachExchangeSocket } = await import('../functions/exchange-sim/index.ts');
-      const sim = createExchangeSim({ seed: config.exchange.simSeed, speed: config.exchange.simSpeed });
+      const sim = createExchangeSim({ seed: config.exchange.simSeed, speed: config.exchange.simSpeed, market: { path: config.exchange.simMarketPath } });
       // Its WebSocket streams are served on the port of its REST API.
       return { app: sim.app, attach: (http) => attachExchangeSocket(http.server, sim), subscriptions: () => [], stop: async () => undefined };
     },

@@ -77,6 +77,8 @@ const commonEnv = z.object({
   SIM_SEED: z.coerce.number().int().default(42),
   /** The simulator's clock runs this many times faster than the wall clock (live demos and benches). */
   SIM_SPEED: z.coerce.number().positive().max(100_000).default(1),
+  /** The shape of the simulator's price paths: bounded 'swings', or a 'random-walk' whose returns are independent across time. */
+  SIM_MARKET_PATH: z.enum(['swings', 'random-walk']).default('swings'),
   /** Where the visualizer follows workflows (the orchestrator's API and its /ws). */
   ORCHESTRATOR_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:8080'),
   /** The visualizer's port in the local platform (`up`); 0 picks a free one. */
@@ -155,7 +157,14 @@ export interface Config {
   readonly bus: BusConfig;
   readonly store: StoreConfig;
   readonly objects: ObjectStoreConfig;
-  readonly exchange: { readonly restUrl: string | undefined; readonly wsUrl: string | undefined; readonly simPort: number; readonly simSeed: number; readonly simSpeed: number };
+  readonly exchange: {
+    readonly restUrl: string | undefined;
+    readonly wsUrl: string | undefined;
+    readonly simPort: number;
+    readonly simSeed: number;
+    readonly simSpeed: number;
+    readonly simMarketPath: 'swings' | 'random-walk';
+  };
   readonly images: { readonly registry: string; readonly tag: string };
   readonly visualizer: { readonly orchestratorUrl: string; readonly port: number };
   readonly workflow: { readonly maxSize: number; readonly startTimeoutMs: number; readonly silenceTimeoutMs: number; readonly dataTopicGraceMs: number };
@@ -200,7 +209,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         ? { kind: 'arango', url: e.ARANGO_URL, database: e.ARANGO_DATABASE, username: e.ARANGO_USER, password: e.ARANGO_PASSWORD }
         : { kind: 'sqlite', file: resolve(dataDir, 'store.db') },
     objects: e.OBJECT_STORE === 's3' ? s3Config(e) : { kind: 'fs', dir: resolve(dataDir, 'objects') },
-    exchange: { restUrl: e.BINANCE_REST_URL, wsUrl: e.BINANCE_WS_URL, simPort: e.SIM_PORT, simSeed: e.SIM_SEED, simSpeed: e.SIM_SPEED },
+    exchange: { restUrl: e.BINANCE_REST_URL, wsUrl: e.BINANCE_WS_URL, simPort: e.SIM_PORT, simSeed: e.SIM_SEED, simSpeed: e.SIM_SPEED, simMarketPath: e.SIM_MARKET_PATH },
     images: { registry: e.IMAGE_REGISTRY, tag: e.IMAGE_TAG },
     visualizer: { orchestratorUrl: e.ORCHESTRATOR_URL.replace(/\/+$/, ''), port: e.VISUALIZER_PORT },
     workflow: {

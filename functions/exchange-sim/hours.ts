@@ -1,10 +1,11 @@
 // Stateless generation of one symbol-hour of aggregate trades from
-// (seed, symbol, hour index): sorted timestamps, prices around the price
-// path, sizes, sides and contiguous trade-id ranges.
+// (seed, symbol, hour index): sorted timestamps, prices around the symbol's
+// price path, sizes, sides and contiguous trade-id ranges.
 import { CandleAcc, type CandleStats } from './aggregate.ts';
 import { HOUR_MS, type TradingCalendar } from './calendar.ts';
 import type { SymbolConfig } from './options.ts';
-import { PricePath, mix, normalQuantile, randomWords, stringHash } from './random.ts';
+import type { SymbolPricePath } from './price-path.ts';
+import { mix, normalQuantile, randomWords, stringHash } from './random.ts';
 
 /** Underlying trades per aggregate trade, on average (exactly, per hour). */
 const TRADES_PER_AGG = 2;
@@ -55,14 +56,14 @@ export interface AggTrade {
 export class HourGenerator {
   readonly config: SymbolConfig;
   readonly calendar: TradingCalendar;
-  readonly path: PricePath;
+  readonly path: SymbolPricePath;
   private readonly key: number;
   private readonly microVol: number;
 
-  constructor(seed: number, config: SymbolConfig, calendar: TradingCalendar) {
+  constructor(seed: number, config: SymbolConfig, calendar: TradingCalendar, path: SymbolPricePath) {
     this.config = config;
     this.calendar = calendar;
-    this.path = new PricePath(seed, config.symbol, config.startPrice, config.annualVolatility);
+    this.path = path;
     this.key = mix(mix(0x7ade5, seed), stringHash(config.symbol));
     this.microVol = 0.25 * config.annualVolatility * Math.sqrt(20_000 / (365 * 86_400_000));
   }

@@ -6,6 +6,7 @@ import { HOUR_MS, TradingCalendar } from './calendar.ts';
 import { type AggTrade, type HourTrades, HourGenerator, lowerBound, summarize, toAggTrade, upperBound } from './hours.ts';
 import { LruCache } from './lru.ts';
 import type { SimConfig, SymbolConfig } from './options.ts';
+import { MARKET_PATH_NAME, SymbolPricePath, type UnitPath, expectedCorrelation, unitPath } from './price-path.ts';
 
 export type { AggTrade } from './hours.ts';
 
@@ -38,11 +39,12 @@ export class SymbolMarket {
   private readonly trades = new LruCache<number, HourTrades>(TRADE_CACHE_HOURS);
   private readonly summaries: LruCache<number, CandleStats>;
 
-  constructor(config: SymbolConfig, sim: SimConfig) {
+  constructor(config: SymbolConfig, sim: SimConfig, marketPath: UnitPath) {
     this.config = config;
     const windows = sim.maintenance.filter((w) => w.symbol === undefined || w.symbol === config.symbol);
     this.calendar = new TradingCalendar(config.listedAt, windows);
-    this.generator = new HourGenerator(sim.seed, config, this.calendar);
+    const path = new SymbolPricePath(sim.seed, config, sim.market, marketPath);
+    this.generator = new HourGenerator(sim.seed, config, this.calendar, path);
     this.summaries = new LruCache(sim.summaryCacheSize);
   }
 
@@ -176,7 +178,8 @@ export class SimMarket {
 
   constructor(config: SimConfig) {
     this.config = config;
-    this.symbols = new Map(config.symbols.map((s) => [s.symbol, new SymbolMarket(s, config)]));
+    const marketPath = unitPath(config.market.path, config.seed, MARKET_PATH_NAME);
+    this.symbols = new Map(config.symbols.map((s) => [s.symbol, new SymbolMarket(s, config, marketPath)]));
   }
 
   now(): number {
@@ -185,6 +188,17 @@ export class SimMarket {
 
   symbol(name: string): SymbolMarket | undefined {
     return this.symbols.get(name);
+  }
+
+  /** The true correlation of two symbols' log returns that the market factor gives, at any horizon. */
+  correlation(a: string, b: string): number {
+    return expectedCorrelation(this.configOf(a), this.configOf(b), this.config.market);
+  }
+
+  private configOf(name: string): SymbolConfig {
+    const found = this.symbols.get(name);
+    if (!found) throw new Error(`unknown symbol ${name}`);
+    return found.config;
   }
 
   /** True when `symbol` is inside a maintenance window at time t. */

@@ -1,5 +1,5 @@
-// Validated configuration for the exchange simulator: symbols, seed, rate
-// limits, maintenance windows and clock.
+// Validated configuration for the exchange simulator: symbols, the market
+// factor they load on, seed, rate limits, maintenance windows and clock.
 import { z } from 'zod';
 
 const HOUR_MS = 3_600_000;
@@ -24,6 +24,12 @@ export const symbolConfigSchema = z.object({
   stepSize: decimalSize,
   startPrice: z.number().positive(),
   annualVolatility: z.number().positive().max(5).default(0.7),
+  /**
+   * Loading on the simulator's market factor: the symbol's log price moves by beta times the market's.
+   * 0 leaves the symbol independent of every other. |beta| · market.annualVolatility may not exceed
+   * annualVolatility: the symbol's own path makes up the rest of that volatility.
+   */
+  beta: z.number().default(0),
   /** Listing time in epoch ms; rounded up to the next whole UTC hour. */
   listedAt: z
     .number()
@@ -48,6 +54,7 @@ export const DEFAULT_SYMBOLS: readonly SymbolConfigInput[] = [
     stepSize: '0.00001',
     startPrice: 64_000,
     annualVolatility: 0.6,
+    beta: 1.0,
     listedAt: listed('2017-08-17T04:00:00Z'),
     tradesPerHour: 1200,
   },
@@ -59,6 +66,7 @@ export const DEFAULT_SYMBOLS: readonly SymbolConfigInput[] = [
     stepSize: '0.0001',
     startPrice: 3200,
     annualVolatility: 0.75,
+    beta: 1.1,
     listedAt: listed('2017-08-17T04:00:00Z'),
     tradesPerHour: 900,
   },
@@ -70,6 +78,7 @@ export const DEFAULT_SYMBOLS: readonly SymbolConfigInput[] = [
     stepSize: '0.001',
     startPrice: 560,
     annualVolatility: 0.7,
+    beta: 1.1,
     listedAt: listed('2017-11-06T03:00:00Z'),
     tradesPerHour: 600,
   },
@@ -81,6 +90,7 @@ export const DEFAULT_SYMBOLS: readonly SymbolConfigInput[] = [
     stepSize: '0.001',
     startPrice: 150,
     annualVolatility: 1.0,
+    beta: 1.4,
     listedAt: listed('2020-08-11T06:00:00Z'),
     tradesPerHour: 600,
   },
@@ -92,6 +102,7 @@ export const DEFAULT_SYMBOLS: readonly SymbolConfigInput[] = [
     stepSize: '1',
     startPrice: 0.6,
     annualVolatility: 0.9,
+    beta: 1.3,
     listedAt: listed('2018-05-04T08:00:00Z'),
     tradesPerHour: 450,
   },
@@ -103,6 +114,7 @@ export const DEFAULT_SYMBOLS: readonly SymbolConfigInput[] = [
     stepSize: '0.1',
     startPrice: 0.4,
     annualVolatility: 0.9,
+    beta: 1.3,
     listedAt: listed('2018-04-17T04:00:00Z'),
     tradesPerHour: 400,
   },
@@ -114,6 +126,7 @@ export const DEFAULT_SYMBOLS: readonly SymbolConfigInput[] = [
     stepSize: '1',
     startPrice: 0.12,
     annualVolatility: 1.1,
+    beta: 1.4,
     listedAt: listed('2019-07-05T12:00:00Z'),
     tradesPerHour: 500,
   },
@@ -125,6 +138,7 @@ export const DEFAULT_SYMBOLS: readonly SymbolConfigInput[] = [
     stepSize: '0.001',
     startPrice: 65,
     annualVolatility: 0.8,
+    beta: 1.2,
     listedAt: listed('2017-12-13T03:00:00Z'),
     tradesPerHour: 300,
   },
@@ -143,6 +157,22 @@ export const maintenanceWindowSchema = z
   })
   .refine((w) => w.to > w.from, { message: 'to must be greater than from', path: ['to'] });
 
+export const PATH_KINDS = ['swings', 'random-walk'] as const;
+export type PathKind = (typeof PATH_KINDS)[number];
+
+export const marketOptionsSchema = z.object({
+  /** Annualized volatility of the common factor each symbol loads on with its beta. */
+  annualVolatility: z.number().positive().max(5).default(0.5),
+  /**
+   * Shape of the market's path and of every symbol's own path. 'swings': seeded sinusoids and smooth
+   * multi-scale noise, bounded around the start price. 'random-walk': Brownian motion, returns
+   * independent across time, at the start price on 2024-01-01.
+   */
+  path: z.enum(PATH_KINDS).default('swings'),
+});
+
+export type MarketConfig = z.output<typeof marketOptionsSchema>;
+
 export type MaintenanceWindow = z.output<typeof maintenanceWindowSchema>;
 
 export const simOptionsSchema = z
@@ -154,6 +184,7 @@ export const simOptionsSchema = z
       .default(() => DEFAULT_SYMBOLS.map((s) => s.symbol))
       .transform((list) => list.map((e) => (typeof e === 'string' ? symbolConfigSchema.parse(DEFAULT_SYMBOLS.find((d) => d.symbol === e)) : e))),
     seed: z.number().int().default(42),
+    market: marketOptionsSchema.prefault({}),
     weightLimit: z.number().int().positive().default(6000),
     /** Rate-limit window; a whole number of seconds. */
     weightWindowMs: z.number().int().positive().multipleOf(1000).default(60_000),
@@ -177,6 +208,14 @@ export const simOptionsSchema = z
     o.symbols.forEach((s, i) => {
       if (names.has(s.symbol)) ctx.addIssue({ code: 'custom', message: 'duplicate symbol', path: ['symbols', i] });
       names.add(s.symbol);
+      const loading = Math.abs(s.beta) * o.market.annualVolatility;
+      if (loading > s.annualVolatility * (1 + 1e-12)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `beta ${s.beta} × market.annualVolatility ${o.market.annualVolatility} = ${+loading.toPrecision(6)} exceeds ${s.symbol}'s annualVolatility ${s.annualVolatility}; lower the beta or the market's volatility`,
+          path: ['symbols', i, 'beta'],
+        });
+      }
     });
     o.maintenance.forEach((w, i) => {
       if (w.symbol !== undefined && !names.has(w.symbol)) {

@@ -1,7 +1,5 @@
-// Stateless hashing, seeded PRNG and the deterministic log-price path that
-// synthetic trades are drawn around.
-
-const YEAR_MS = 365 * 86_400_000;
+// Stateless hashing, a seeded PRNG and the normal quantile that the simulator's
+// random draws are built from.
 
 export function mix(h: number, x: number): number {
   h = Math.imul(h ^ (x | 0), 0x9e3779b1);
@@ -19,7 +17,7 @@ export function stringHash(s: string): number {
 }
 
 /** Uniform in [0, 1) from a 32-bit hash. */
-function unit(h: number): number {
+export function unit(h: number): number {
   return h / 4294967296;
 }
 
@@ -50,45 +48,7 @@ export function normalQuantile(p: number): number {
   return ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) / (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1);
 }
 
-const SINE_PERIODS_DAYS = [400, 160, 61, 23, 7.3, 1];
-const NOISE_SCALES_MS = [60_000, 420_000, 2_700_000, 18_000_000, 129_600_000, 777_600_000];
-
-/**
- * Log-price as a pure function of time: seeded sinusoids for long swings plus
- * multi-scale smooth value noise (smoothstep between hashed knots).
- */
-export class PricePath {
-  private readonly base: number;
-  private readonly key: number;
-  private readonly sineAmp: number[];
-  private readonly sineFreq: number[];
-  private readonly sinePhase: number[];
-  private readonly noiseAmp: number[];
-
-  constructor(seed: number, symbol: string, startPrice: number, annualVolatility: number) {
-    this.base = Math.log(startPrice);
-    this.key = mix(mix(0x5eed, seed), stringHash(symbol));
-    this.sineAmp = SINE_PERIODS_DAYS.map((d) => 0.5 * annualVolatility * Math.sqrt(d / 365));
-    this.sineFreq = SINE_PERIODS_DAYS.map((d) => (2 * Math.PI) / (d * 86_400_000));
-    this.sinePhase = SINE_PERIODS_DAYS.map((_, i) => 2 * Math.PI * unit(mix(this.key, 1000 + i)));
-    this.noiseAmp = NOISE_SCALES_MS.map((s) => 1.4 * annualVolatility * Math.sqrt(s / YEAR_MS));
-  }
-
-  logPriceAt(t: number): number {
-    let v = this.base;
-    for (let i = 0; i < this.sineAmp.length; i++) {
-      v += this.sineAmp[i]! * Math.sin(t * this.sineFreq[i]! + this.sinePhase[i]!);
-    }
-    for (let i = 0; i < NOISE_SCALES_MS.length; i++) {
-      const scale = NOISE_SCALES_MS[i]!;
-      const k = Math.floor(t / scale);
-      const f = t / scale - k;
-      const s = f * f * (3 - 2 * f);
-      const salt = mix(this.key, i + 1);
-      const a = unit(mix(salt, k)) * 2 - 1;
-      const b = unit(mix(salt, k + 1)) * 2 - 1;
-      v += this.noiseAmp[i]! * (a + (b - a) * s);
-    }
-    return v;
-  }
+/** Standard normal from a 32-bit hash (tails cut near ±6.3, beyond any sample a simulation draws). */
+export function hashedNormal(h: number): number {
+  return normalQuantile((h + 0.5) / 4294967296);
 }

@@ -14,7 +14,7 @@ import type { Bus } from '../../shared/ports/bus.ts';
 import type { Store } from '../../shared/ports/store.ts';
 import { createHash } from 'node:crypto';
 import type { Launcher, PodReport } from './launcher.ts';
-import { commandFor, planWorkflow, readySteps } from './plan.ts';
+import { commandFor, planWorkflow, readySteps, usesDataTopic } from './plan.ts';
 import { WorkflowRepository } from './repository.ts';
 import { Watchdog, type WatchdogOptions } from './watchdog.ts';
 
@@ -179,6 +179,7 @@ export class WorkflowEngine {
       step.message = event.message;
       if (step.retry?.next_at) step.retry = { ...step.retry, next_at: null };
     }
+    if (event.result) step.result = event.result;
     const outcome = REPORT_OUTCOMES[event.status];
     if (outcome) this.endStep(step, outcome);
     if (outcome === 'failed' || outcome === 'cancelled') {
@@ -241,7 +242,7 @@ export class WorkflowEngine {
     workflow.data_topics = { ...workflow.data_topics, deleted: true };
     await this.save(workflow, before);
     try {
-      for (const topic of new Set(workflow.steps.map((s) => s.kafka_topic))) await this.options.bus.deleteTopic(topic);
+      for (const topic of new Set(workflow.steps.filter(usesDataTopic).map((s) => s.kafka_topic))) await this.options.bus.deleteTopic(topic);
     } catch (error) {
       const marked = snapshot(workflow);
       workflow.data_topics = { ...workflow.data_topics, deleted: false };
@@ -256,7 +257,7 @@ export class WorkflowEngine {
       for (const step of readySteps(workflow)) {
         Object.assign(step, { status: 'running', attempts: step.attempts + 1, started_at: new Date().toISOString(), ended_at: null, heard_at: null });
         // One symbol per data topic: one partition keeps it in order; created before any reader subscribes.
-        await this.options.bus.ensureTopic(step.kafka_topic, { partitions: 1 });
+        if (usesDataTopic(step)) await this.options.bus.ensureTopic(step.kafka_topic, { partitions: 1 });
         const launcher = this.options.launcher;
         if (launcher?.mode === 'jobs') step.job = await launcher.launch(step, commandFor(step, workflow, 'start', this.options.image));
         else await this.send(step, workflow, 'start');

@@ -1,9 +1,26 @@
-// Workflow planning: a DAG of steps, one per (symbol, type, function). Planners turn a requested type
-// into steps; graph, train and backtest steps arrive later as new planners with dependencies.
+// Workflow planning: a DAG of steps, one per (symbol, type, function) for the data, then one per pipeline
+// stage for the whole workflow (graph after every symbol's candles are stored, train after graph).
 import type { ControlCommand } from '../../shared/contracts/control.ts';
 import type { DataType } from '../../shared/contracts/data-type.ts';
-import { GROUPS, TARGETS, type Target, collectionNameFor, dataTopicFor, queueIdFor, telemetryIdFor, workflowIdFor } from '../../shared/contracts/names.ts';
-import type { Step, Workflow, WorkflowRequest } from '../../shared/contracts/workflow.ts';
+import {
+  GROUPS,
+  STAGE_TARGETS,
+  TARGETS,
+  type Target,
+  collectionNameFor,
+  dataTopicFor,
+  graphNameFor,
+  isStageTarget,
+  queueIdFor,
+  stageQueueIdFor,
+  telemetryIdFor,
+  workflowIdFor,
+} from '../../shared/contracts/names.ts';
+import { DEFAULT_PIPELINE_OPTIONS } from '../../shared/contracts/pipeline.ts';
+import { type Step, type Workflow, type WorkflowRequest, pipelineCandleType } from '../../shared/contracts/workflow.ts';
+
+/** Data steps stream through their data topic; stage steps read the store and have none. */
+export const usesDataTopic = (step: Step) => !isStageTarget(step.target);
 
 /**
  * The functions that make a type's data: history comes from the REST loader, a live stream from loader-ws;
@@ -17,35 +34,61 @@ function targetsFor(type: DataType): Target[] {
 
 export function planWorkflow(request: WorkflowRequest, suffix: string, now: Date, launch: Workflow['launch'] = 'local'): Workflow {
   const steps: Step[] = [];
+  const newStep = (fields: Pick<Step, 'id' | 'queue_id' | 'target' | 'symbol' | 'type' | 'kafka_topic' | 'collection_name' | 'depends_on' | 'consumer_group'>): Step => ({
+    ...fields,
+    telemetry_id: telemetryIdFor(fields.target, suffix),
+    status: 'pending',
+    records_written: 0,
+    message: '',
+    attempts: 0,
+    retry: null,
+    started_at: null,
+    ended_at: null,
+    heard_at: null,
+    job: null,
+    pod: null,
+  });
   for (const symbol of request.symbols) {
     for (const type of request.types) {
       const queueId = queueIdFor(symbol, type, request.time_range.from, suffix);
       // Loader and persister stream concurrently through the data topic: neither waits for the other.
       for (const target of targetsFor(type)) {
-        steps.push({
-          id: `${queueId}__${target}`,
-          queue_id: queueId,
-          target,
-          symbol,
-          type,
-          kafka_topic: dataTopicFor(queueId),
-          collection_name: collectionNameFor(symbol, type, request.time_range.from),
-          telemetry_id: telemetryIdFor(target, suffix),
-          depends_on: [],
-          consumer_group: target === TARGETS.persister ? GROUPS.persister : null,
-          status: 'pending',
-          records_written: 0,
-          message: '',
-          attempts: 0,
-          retry: null,
-          started_at: null,
-          ended_at: null,
-          heard_at: null,
-          job: null,
-          pod: null,
-        });
+        steps.push(
+          newStep({
+            id: `${queueId}__${target}`,
+            queue_id: queueId,
+            target,
+            symbol,
+            type,
+            kafka_topic: dataTopicFor(queueId),
+            collection_name: collectionNameFor(symbol, type, request.time_range.from),
+            depends_on: [],
+            consumer_group: target === TARGETS.persister ? GROUPS.persister : null,
+          }),
+        );
       }
     }
+  }
+  // Each stage waits for everything before it: graph for every symbol's stored candles, train for graph.
+  const candles = pipelineCandleType(request);
+  let before = candles ? steps.filter((s) => s.target === TARGETS.persister && s.type === candles).map((s) => s.id) : [];
+  for (const stage of request.pipeline ?? []) {
+    if (!candles) break;
+    const queueId = stageQueueIdFor(stage, request.time_range.from, suffix);
+    const target = STAGE_TARGETS[stage];
+    const step = newStep({
+      id: `${queueId}__${target}`,
+      queue_id: queueId,
+      target,
+      symbol: request.symbols[0]!,
+      type: candles,
+      kafka_topic: dataTopicFor(queueId),
+      collection_name: graphNameFor(request.time_range.from, suffix),
+      depends_on: before,
+      consumer_group: null,
+    });
+    steps.push(step);
+    before = [step.id];
   }
   const stamp = now.toISOString();
   const id = workflowIdFor(now, suffix);
@@ -65,6 +108,9 @@ export function commandFor(step: Step, workflow: Workflow, command: 'start' | 's
     telemetry_id: step.telemetry_id,
     image: image(step.target),
     timestamp: Date.now() / 1000,
+    ...(isStageTarget(step.target)
+      ? { stage: { workflow_id: workflow.id, symbols: workflow.request.symbols, options: workflow.request.options ?? DEFAULT_PIPELINE_OPTIONS } }
+      : {}),
   };
 }
 

@@ -1,13 +1,15 @@
 // Renders a workflow's steps as progress bars on a terminal, or as plain lines when output is not a TTY.
 import { openTimesBetween } from '../../shared/binance/intervals.ts';
 import { formatDataType } from '../../shared/contracts/data-type.ts';
-import { TARGETS } from '../../shared/contracts/names.ts';
+import { TARGETS, isStageTarget } from '../../shared/contracts/names.ts';
+import type { StepOutcome } from '../../shared/contracts/pipeline.ts';
 import type { Step, Workflow } from '../../shared/contracts/workflow.ts';
 
 const WIDTH = 28;
 
 /** What a step should reach: candles in the range for a candle loader, the loader's count for its persister. */
 function expectedRecords(step: Step, workflow: Workflow): number | undefined {
+  if (isStageTarget(step.target)) return undefined;
   if (step.target === TARGETS.persister) {
     const loader = workflow.steps.find((s) => s.queue_id === step.queue_id && s.target !== step.target);
     return loader?.status === 'succeeded' ? loader.records_written : undefined;
@@ -32,7 +34,8 @@ export function stepLine(step: Step, workflow: Workflow): string {
   const fraction = done ? 1 : expected ? Math.min(1, step.records_written / expected) : 0;
   const filled = Math.round(fraction * WIDTH);
   const bar = expected || done ? '█'.repeat(filled) + '░'.repeat(WIDTH - filled) : '▒'.repeat(WIDTH);
-  const label = `${step.symbol.padEnd(9)} ${formatDataType(step.type).padEnd(15)} ${step.target.padEnd(16)}`;
+  const who = isStageTarget(step.target) ? `${workflow.request.symbols.length} symbols` : step.symbol;
+  const label = `${who.padEnd(9)} ${formatDataType(step.type).padEnd(15)} ${step.target.padEnd(16)}`;
   const count = `${step.records_written.toLocaleString('en-US')}${expected && !done ? `/${expected.toLocaleString('en-US')}` : ''}`;
   return `${label} ${bar} ${count.padStart(15)}  ${state(step, workflow)}`;
 }
@@ -71,4 +74,18 @@ export class ProgressView {
       this.out.write(`${lines[0]}\n`);
     }
   }
+}
+
+const score = (s: { accuracy: number; mcc: number }) => `accuracy ${(s.accuracy * 100).toFixed(1)}% (MCC ${s.mcc.toFixed(3)})`;
+
+/** A stage's outcome in a line or two, for the end of `streamforge run`. */
+export function describeOutcome(outcome: StepOutcome): string {
+  if (outcome.kind === 'graph') {
+    const missing = outcome.missing.map((m) => `${m.symbol} in ${m.windows}`).join(', ');
+    return `Graph ${outcome.graph}: ${outcome.windows} windows, ${outcome.vertices} vertices, ${outcome.edges} edges${missing ? `; missing data: ${missing} windows` : ''}.`;
+  }
+  return [
+    `Model ${outcome.model}${outcome.aliases.length ? ` (@${outcome.aliases.join(', @')})` : ''}: on ${outcome.test_windows} test windows, ${score(outcome.test)};`,
+    `  baselines: majority ${score(outcome.baselines.majority)}, same as last window ${score(outcome.baselines.last_window)}; champion ${outcome.champion.reason}.`,
+  ].join('\n');
 }

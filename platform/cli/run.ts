@@ -6,7 +6,7 @@ import { TARGETS } from '../../shared/contracts/names.ts';
 import { workflowRequestSchema } from '../../shared/contracts/workflow.ts';
 import { listOption, parseOptions } from './args.ts';
 import { RefusedError, followWorkflow, startWorkflow } from './follow.ts';
-import { ProgressView } from './progress.ts';
+import { ProgressView, describeOutcome } from './progress.ts';
 import { UsageError } from './usage.ts';
 
 const schema = z.object({
@@ -14,9 +14,10 @@ const schema = z.object({
   types: listOption('--types api_candles_5m,api_trades'),
   range: z.string({ error: 'is required, e.g. --range 2024-08-01:2024-08-02 (UTC, half-open)' }),
   url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://127.0.0.1:8080' }).optional(),
+  pipeline: listOption('--pipeline graph,train').optional(),
 });
 
-const FLAG_OF: Record<string, string> = { symbols: '--symbols', types: '--types', time_range: '--range' };
+const FLAG_OF: Record<string, string> = { symbols: '--symbols', types: '--types', time_range: '--range', pipeline: '--pipeline' };
 
 async function reachable(url: string): Promise<boolean> {
   try {
@@ -27,8 +28,12 @@ async function reachable(url: string): Promise<boolean> {
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
-  const { values } = parseOptions(argv, { symbols: { type: 'string' }, types: { type: 'string' }, range: { type: 'string' }, url: { type: 'string' } }, schema);
-  const request = { symbols: values.symbols, types: values.types, time_range: values.range };
+  const { values } = parseOptions(
+    argv,
+    { symbols: { type: 'string' }, types: { type: 'string' }, range: { type: 'string' }, url: { type: 'string' }, pipeline: { type: 'string' } },
+    schema,
+  );
+  const request = { symbols: values.symbols, types: values.types, time_range: values.range, ...(values.pipeline ? { pipeline: values.pipeline } : {}) };
   const checked = workflowRequestSchema.safeParse(request);
   if (!checked.success) {
     const issue = checked.error.issues[0]!;
@@ -62,6 +67,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       const records = workflow.steps.filter((s) => s.target === TARGETS.persister).reduce((sum, s) => sum + s.records_written, 0);
       const where = embedded ? `in ${config.dataDir}; \`npm start\` serves them at /candles and /trades` : `at ${url}/candles and ${url}/trades`;
       console.log(`Workflow ${workflow.id} succeeded in ${seconds}s: ${records.toLocaleString('en-US')} records stored ${where}.`);
+      for (const step of workflow.steps) if (step.result) console.log(describeOutcome(step.result));
       return 0;
     }
     console.error(`Workflow ${workflow.id} ${workflow.status}: ${workflow.reason ?? 'no reason given'}`);

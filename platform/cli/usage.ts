@@ -8,12 +8,14 @@ export const USAGE = `Usage: streamforge <command> [options]
 Commands:
   up                      run the whole platform locally (orchestrator on $PORT, default 8080; the live
                           market page on $VISUALIZER_PORT, default 8093)
-  run --symbols A,B --types api_candles_5m,api_trades --range 2024-08-01:2024-08-02 [--url URL]
-                          start a workflow and show live progress until it ends; without an
+  run --symbols A,B --types api_candles_5m,api_trades --range 2024-08-01:2024-08-02 [--pipeline graph,train] [--url URL]
+                          start a workflow and show live progress until it ends (--pipeline: build the
+                          symbol graph, then train a GNN on it); without an
                           orchestrator at --url (default http://127.0.0.1:$PORT) it runs one embedded
-  sim [--port N] [--seed S] [--speed X]
+  sim [--port N] [--seed S] [--speed X] [--market-path swings|random-walk]
                           serve the Binance-compatible exchange simulator alone (REST and
-                          WebSocket streams; --speed runs its clock X times faster)
+                          WebSocket streams; --speed runs its clock X times faster; --market-path
+                          random-walk makes returns independent across time)
   fn <name>               run one function alone, as in its container (see README: the function registry)
   cluster up | down | status [--json] [--name N]
                           the platform on a local Kubernetes control plane with the real KEDA operator:

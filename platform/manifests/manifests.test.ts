@@ -80,7 +80,7 @@ describe('generated manifests', () => {
 
   it('run every pod non-root, read-only, without privileges, with requests and limits', async () => {
     const pods = [...(await checkedIn()).values()].flat().flatMap(podSpecs);
-    expect(pods.length).toBe(5);
+    expect(pods.length).toBe(7);
     for (const pod of pods) {
       expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
       for (const container of pod.containers) {
@@ -116,7 +116,22 @@ describe('generated manifests', () => {
       resource: { type: 'topic', name: 'wf-', patternType: 'prefix' },
       operations: ['Delete', 'Describe'],
     });
-    expect([...users.keys()].sort()).toEqual(['keda-scaler', 'loader', 'loader-ws', 'orchestrator', 'persister', 'queue-events-source', 'visualizer']);
+    // The trainer announces the versions it registers.
+    expect(users.get('gnn-trainer')!.spec.authorization.acls).toContainEqual({
+      resource: { type: 'topic', name: 'model-updates', patternType: 'literal' },
+      operations: ['Write', 'Describe', 'Create'],
+    });
+    expect([...users.keys()].sort()).toEqual([
+      'gnn-trainer',
+      'graph-builder',
+      'keda-scaler',
+      'loader',
+      'loader-ws',
+      'orchestrator',
+      'persister',
+      'queue-events-source',
+      'visualizer',
+    ]);
   });
 
   it('list every file of a folder in its kustomization', async () => {

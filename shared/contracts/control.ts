@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { dataTypeSchema } from './data-type.ts';
 import { collectionNameSchema, queueIdSchema, symbolSchema, telemetryIdSchema, topicNameSchema } from './names.ts';
+import { stageCommandSchema } from './pipeline.ts';
 import { timeRangeSchema } from './time-range.ts';
 import { defineTopic } from './topic.ts';
 
@@ -17,6 +18,8 @@ export const controlCommandSchema = z.strictObject({
   telemetry_id: telemetryIdSchema,
   image: z.string().min(1),
   timestamp: z.number().positive(),
+  /** A pipeline stage's command: the workflow's symbols and the stage options (absent for data steps). */
+  stage: stageCommandSchema.optional(),
 });
 
 export type ControlCommand = z.output<typeof controlCommandSchema>;

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { dataTypeSchema } from './data-type.ts';
 import { telemetryIdSchema } from './names.ts';
+import { stepOutcomeSchema } from './pipeline.ts';
 import { defineTopic } from './topic.ts';
 
 /** What a function reports about a step. Only the last three end it for the orchestrator. */
@@ -27,6 +28,8 @@ export const queueEventSchema = z.strictObject({
   /** In a cluster: the pod (and the Job it belongs to) that runs the step, so its failures reach the step. */
   pod: z.string().min(1).optional(),
   job: z.string().min(1).optional(),
+  /** With status "finished": what a pipeline stage produced. */
+  result: stepOutcomeSchema.optional(),
 });
 
 export type QueueEvent = z.output<typeof queueEventSchema>;

@@ -38,6 +38,8 @@ export const lineageSchema = z.strictObject({
   workflow_id: z.string().min(1).optional(),
   symbols: z.array(symbolSchema).optional(),
   time_range: timeRangeTextSchema.optional(),
+  /** The stored graphs it was trained on (the graph's name: its catalog document and collections). */
+  graph: z.string().min(1).optional(),
   /** The version it was fine-tuned from, as a reference. */
   parent: z.string().min(1).optional(),
 });

@@ -5,9 +5,13 @@ import { z } from 'zod';
 import { type DataType, formatDataType } from './data-type.ts';
 
 /** Wire names of the step functions: a command's `target`, the prefix of its `telemetry_id`. */
-export const TARGETS = { loader: 'loader-producer', loaderWs: 'loader-ws', persister: 'arango-connector' } as const;
+export const TARGETS = { loader: 'loader-producer', loaderWs: 'loader-ws', persister: 'arango-connector', graphBuilder: 'graph-builder', gnnTrainer: 'gnn-trainer' } as const;
 export type Target = (typeof TARGETS)[keyof typeof TARGETS];
 export const targetSchema = z.enum(Object.values(TARGETS) as [Target, ...Target[]]);
+
+/** The functions of the pipeline's stages: they work on a whole workflow's stored data, not on a data topic. */
+export const STAGE_TARGETS = { graph: TARGETS.graphBuilder, train: TARGETS.gnnTrainer } as const;
+export const isStageTarget = (target: string) => Object.values(STAGE_TARGETS).includes(target as (typeof STAGE_TARGETS)[keyof typeof STAGE_TARGETS]);
 
 export const GROUPS = {
   /** The orchestrator reads queue-events in the seed's queue-manager group. */
@@ -56,6 +60,16 @@ export function queueIdFor(symbol: string, type: DataType, from: number, suffix:
 /** wf-btcusdt-api_candles_5m-20240801-a1b2c3-data */
 export function dataTopicFor(queueId: string): string {
   return `${queueId}-data`;
+}
+
+/** wf-graph-20240801-a1b2c3: a pipeline stage works on the whole workflow, not on one symbol. */
+export function stageQueueIdFor(stage: string, from: number, suffix: string): string {
+  return `wf-${stage}-${compactDate(from)}-${suffix}`;
+}
+
+/** graph_20240801_a1b2c3: the name of a workflow's graphs, prefix of their vertex and edge collections. */
+export function graphNameFor(from: number, suffix: string): string {
+  return `graph_${compactDate(from)}_${suffix}`;
 }
 
 /** btcusdt_api_candles_5m_2024_08_01 */

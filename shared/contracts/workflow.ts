@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { dataTypeSchema, formatDataType } from './data-type.ts';
 import { symbolSchema, targetSchema } from './names.ts';
+import { PIPELINE_STAGES, type PipelineStage, pipelineOptionsSchema, pipelineStageSchema, stepOutcomeSchema } from './pipeline.ts';
 import { timeRangeSchema } from './time-range.ts';
 
 function unique<T>(describe: (item: T) => string, what: string) {
@@ -17,16 +18,52 @@ function unique<T>(describe: (item: T) => string, what: string) {
   };
 }
 
-export const workflowRequestSchema = z.strictObject({
-  symbols: z
-    .array(symbolSchema)
-    .min(1, 'must list at least one symbol')
-    .max(100)
-    .superRefine(unique((s: string) => s, 'symbols')),
-  types: z.array(dataTypeSchema).min(1, 'must list at least one type').max(20).superRefine(unique(formatDataType, 'types')),
-  time_range: timeRangeSchema,
-});
+export const workflowRequestSchema = z
+  .strictObject({
+    symbols: z
+      .array(symbolSchema)
+      .min(1, 'must list at least one symbol')
+      .max(200)
+      .superRefine(unique((s: string) => s, 'symbols')),
+    types: z.array(dataTypeSchema).min(1, 'must list at least one type').max(20).superRefine(unique(formatDataType, 'types')),
+    time_range: timeRangeSchema,
+    /** Stages after the data is stored, in order: ["graph"] or ["graph", "train"]. */
+    pipeline: z
+      .array(pipelineStageSchema)
+      .max(PIPELINE_STAGES.length)
+      .superRefine(unique((s: string) => s, 'pipeline'))
+      .optional(),
+    /** Options of the pipeline's stages; defaults for whatever is left out. */
+    options: pipelineOptionsSchema.optional(),
+  })
+  .superRefine(checkPipeline);
 export type WorkflowRequest = z.output<typeof workflowRequestSchema>;
+
+/** The candle type the pipeline's stages read: the request's one history candle type. */
+export const pipelineCandleType = (request: Pick<WorkflowRequest, 'types'>) => request.types.find((t) => t.source === 'api' && t.kind === 'candles');
+
+/** A pipeline builds graphs from stored history candles of several symbols; each stage needs the one before. */
+function checkPipeline(request: { symbols: string[]; types: WorkflowRequest['types']; pipeline?: PipelineStage[] | undefined }, ctx: z.RefinementCtx) {
+  const stages = request.pipeline ?? [];
+  if (stages.length === 0) return;
+  const named = stages.map((s) => `"${s}"`).join(', ');
+  if (request.symbols.length < 2) {
+    ctx.addIssue({ code: 'custom', path: ['symbols'], message: `the pipeline (${named}) builds a graph between symbols: list at least two, not ${request.symbols.length}` });
+  }
+  const candles = request.types.filter((t) => t.source === 'api' && t.kind === 'candles');
+  if (candles.length !== 1) {
+    const listed = candles.length ? `it lists ${candles.map(formatDataType).join(', ')}` : 'it lists none';
+    ctx.addIssue({
+      code: 'custom',
+      path: ['types'],
+      message: `the pipeline (${named}) reads stored candles: list exactly one history candle type such as api_candles_5m; ${listed}`,
+    });
+  }
+  stages.forEach((stage, i) => {
+    const needed = PIPELINE_STAGES[PIPELINE_STAGES.indexOf(stage) - 1];
+    if (needed && stages[i - 1] !== needed) ctx.addIssue({ code: 'custom', path: ['pipeline', i], message: `"${stage}" needs "${needed}" right before it` });
+  });
+}
 
 export const WORKFLOW_STATUSES = ['pending', 'running', 'succeeded', 'failed', 'cancelled'] as const;
 export const workflowStatusSchema = z.enum(WORKFLOW_STATUSES);
@@ -65,6 +102,8 @@ export const stepSchema = z.object({
   /** In a cluster: the Job and pod running the step (null until known). */
   job: z.string().nullable(),
   pod: z.string().nullable(),
+  /** What a pipeline stage produced (a graph, a registered model and its scores), once it succeeded. */
+  result: stepOutcomeSchema.optional(),
 });
 export type Step = z.output<typeof stepSchema>;
 

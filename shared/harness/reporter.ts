@@ -3,6 +3,7 @@
 import type { Logger } from 'pino';
 import type { ControlCommand } from '../contracts/control.ts';
 import { type QueueEvent, type StepReport, eventsTopic } from '../contracts/events.ts';
+import type { StepOutcome } from '../contracts/pipeline.ts';
 import type { Bus } from '../ports/bus.ts';
 import { withRetry } from '../retry.ts';
 import { publish } from './publish.ts';
@@ -40,7 +41,7 @@ export class StepReporter {
   }
 
   /** Queues a report behind the ones before it; resolves once it is on the bus. */
-  send(status: StepReport, message: string, retry?: Report['retry']): Promise<void> {
+  send(status: StepReport, message: string, retry?: Report['retry'], result?: StepOutcome): Promise<void> {
     const finished = status === 'finished' || status === 'error' || status === 'cancelled';
     if (finished || status === 'interrupted') this.stopHeartbeat();
     const report: Report = { status, message, records: this.records, ...(retry ? { retry } : {}) };
@@ -58,6 +59,7 @@ export class StepReporter {
       timestamp: Date.now() / 1000,
       ...(retry ? { attempt: retry.attempt, retry_at: retry.at / 1000 } : {}),
       ...this.where,
+      ...(result ? { result } : {}),
     };
     const sent = this.chain.then(() => withRetry(() => publish(this.bus, eventsTopic, [event]), EVENT_RETRY));
     this.chain = sent.catch((error) => this.logger.error({ err: error, status }, 'could not report on queue-events'));

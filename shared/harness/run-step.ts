@@ -1,6 +1,7 @@
 // One step from start to end, reported on queue-events: started, progress and heartbeats, each retry,
 // and how it ended. The harness runs every command through this; a Job's pod runs its one command.
 import { type ControlCommand, controlCommandSchema } from '../contracts/control.ts';
+import type { StepOutcome } from '../contracts/pipeline.ts';
 import { errorMessage, isRetriable } from '../errors.ts';
 import { DEFAULT_HEARTBEAT_MS, StepReporter } from './reporter.ts';
 import { type FunctionDefinition, type Ports, STEP_RETRY, runAttempts } from './step.ts';
@@ -15,8 +16,8 @@ export async function runReportedStep(definition: FunctionDefinition, ports: Por
   const started = performance.now();
   const stepLog = ports.logger.child({ fn, queue_id: command.queue_id });
   const reporter = new StepReporter(ports.bus, command, stepLog, { pod: options.pod, job: options.job });
-  const ended = async (outcome: 'finished' | 'error' | 'cancelled' | 'interrupted', message: string) => {
-    await reporter.send(outcome, message);
+  const ended = async (outcome: 'finished' | 'error' | 'cancelled' | 'interrupted', message: string, result?: StepOutcome) => {
+    await reporter.send(outcome, message, undefined, result);
     instrumentation.emit('step.ended', { fn, queueId: command.queue_id, outcome, seconds: (performance.now() - started) / 1000, records: reporter.records });
   };
   // Cancelled steps are done (their command is committed); interrupted ones go to the next instance.
@@ -47,7 +48,7 @@ export async function runReportedStep(definition: FunctionDefinition, ports: Por
       void reporter.send('retrying', notice.error, { attempt: notice.attempt, at: Date.now() + notice.delayMs }).catch(() => undefined);
     });
     reporter.records = result.records_written;
-    await ended('finished', result.message);
+    await ended('finished', result.message, result.result);
     return 'done';
   } catch (error) {
     if (signal.aborted) return await endAborted('while running');

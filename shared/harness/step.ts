@@ -2,6 +2,7 @@
 // reporting, and memory that lasts across the step's retries so an attempt resumes where the last stopped.
 import type { Logger } from 'pino';
 import type { ControlCommand } from '../contracts/control.ts';
+import type { StepOutcome } from '../contracts/pipeline.ts';
 import { errorMessage } from '../errors.ts';
 import type { Bus } from '../ports/bus.ts';
 import type { ObjectStore } from '../ports/object-store.ts';
@@ -34,6 +35,8 @@ export interface StepContext extends Ports {
 export interface StepResult {
   readonly records_written: number;
   readonly message: string;
+  /** What a pipeline stage produced, reported with its end and kept on the step. */
+  readonly result?: StepOutcome;
 }
 
 export interface FunctionDefinition {

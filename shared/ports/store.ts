@@ -26,9 +26,20 @@ export interface UpsertResult {
   readonly updated: number;
 }
 
+/** A named graph: an edge collection whose edges join documents of a vertex collection. */
+export interface GraphDefinition {
+  readonly name: string;
+  readonly vertices: string;
+  readonly edges: string;
+}
+
 export interface Store {
   readonly kind: string;
   ensureCollection(name: string, kind?: 'document' | 'edge'): Promise<void>;
+  /** Creates the two collections and declares them a named graph (ArangoDB's, for traversals); idempotent. */
+  ensureGraph(graph: GraphDefinition): Promise<void>;
+  /** The named graphs declared so far, by name. */
+  graphs(): Promise<GraphDefinition[]>;
   listCollections(): Promise<string[]>;
   upsert<T extends Keyed>(collection: string, docs: readonly T[]): Promise<UpsertResult>;
   /**

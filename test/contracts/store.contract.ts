@@ -68,6 +68,19 @@ export function storeContract(name: string, makeStore: () => Promise<Store>, ope
       expect((await store.edges(c, 'symbols/SOLUSDT', 'in')).map((e) => e._key).sort()).toEqual(['e2', 'e3']);
     });
 
+    it('declares a named graph over a vertex and an edge collection, idempotently', async () => {
+      const vertices = fresh();
+      const edges = fresh();
+      const graph = { name: `${vertices}_graph`, vertices, edges };
+      await store.ensureGraph(graph);
+      await store.ensureGraph(graph);
+      expect((await store.graphs()).filter((g) => g.name === graph.name)).toEqual([graph]);
+      expect(await store.listCollections()).toEqual(expect.arrayContaining([vertices, edges]));
+      await store.upsert(vertices, [{ _key: '0_BTCUSDT' }, { _key: '0_ETHUSDT' }]);
+      await store.upsert(edges, [{ _key: '0_BTCUSDT_ETHUSDT', _from: `${vertices}/0_BTCUSDT`, _to: `${vertices}/0_ETHUSDT`, weight: 0.7 }]);
+      expect((await store.edges(edges, `${vertices}/0_ETHUSDT`, 'in')).map((e) => e.weight)).toEqual([0.7]);
+    });
+
     it('pages in a stable order with a cursor: records sharing a time come once each, ordered by the tiebreak', async () => {
       const c = fresh();
       // 30 trades over 10 milliseconds: three share each time; ids are not in time order of insertion.

@@ -46,7 +46,7 @@ const atZero = async () => {
   const status = await clusterStatus(state);
   return (
     [...status.scaledJobs, ...status.scaledObjects].every((s) => s.activeJobs === 0 && s.pods === 0) &&
-    ['loader', 'loader-ws', 'persister'].every((fn) => processesOf(fn).length === 0)
+    ['loader', 'loader-ws', 'persister', 'graph-builder', 'gnn-trainer'].every((fn) => processesOf(fn).length === 0)
   );
 };
 
@@ -59,12 +59,14 @@ describe('scale to zero with the real KEDA operator', () => {
   afterAll(async () => {
     await fetch(`${state?.restUrl}/sim/faults/release`, { method: 'POST' }).catch(() => undefined);
     await clusterDown(NAME);
-    for (const fn of ['loader', 'loader-ws', 'persister', 'orchestrator']) expect(processesOf(fn), fn).toEqual([]);
+    for (const fn of ['loader', 'loader-ws', 'persister', 'graph-builder', 'gnn-trainer', 'orchestrator']) expect(processesOf(fn), fn).toEqual([]);
   });
 
   it('wakes the functions from zero on lag, runs the workflow to exact counts, and goes back to zero', async () => {
     const before = await clusterStatus(state);
-    expect(before.scaledJobs).toEqual([{ name: 'loader', kind: 'ScaledJob', lag: 0, activeJobs: 0, pods: 0 }]);
+    expect(before.scaledJobs.sort((a, b) => a.name.localeCompare(b.name))).toEqual(
+      ['gnn-trainer', 'graph-builder', 'loader'].map((name) => ({ name, kind: 'ScaledJob', lag: 0, activeJobs: 0, pods: 0 })),
+    );
     expect(before.scaledObjects).toEqual([
       { name: 'loader-ws', kind: 'ScaledObject', lag: 0, activeJobs: 0, pods: 0 },
       { name: 'persister', kind: 'ScaledObject', lag: 0, activeJobs: 0, pods: 0 },
@@ -146,6 +148,25 @@ describe('scale to zero with the real KEDA operator', () => {
     expect(persistedCounts(workflow)).toEqual(DAY_COUNTS);
     expect(await storedTrades('btcusdt_api_trades_2024_08_03')).toBe(28_800);
     await until('every function back at zero', atZero, 120_000);
+  });
+
+  it('runs load → persist → graph → train with graph-builder and gnn-trainer Jobs woken from zero, and registers the model', async () => {
+    const symbols = ['BTCUSDT', 'ETHUSDT', 'SOLUSDT'];
+    const { body } = await api(orchestrator, '/workflows', {
+      json: { symbols, types: ['api_candles_5m'], time_range: '2024-08-10:2024-08-14', pipeline: ['graph', 'train'] },
+    });
+    const workflow = await waitForWorkflow(orchestrator, body.id, ended, 420_000);
+    expect(workflow.status, workflow.reason ?? '').toBe('succeeded');
+    const graph = workflow.steps.find((s) => s.target === 'graph-builder')!;
+    const train = workflow.steps.find((s) => s.target === 'gnn-trainer')!;
+    expect(graph.job).toMatch(/^graph-builder-/);
+    expect(train.job).toMatch(/^gnn-trainer-/);
+    expect(graph.result).toMatchObject({ kind: 'graph', windows: 48, vertices: 144, missing: [] });
+    expect(train.result).toMatchObject({ kind: 'train', model: expect.stringMatching(/^models:\/gcn-direction\/\d+$/) });
+    const { status, body: version } = await api(orchestrator, `/models/gcn-direction/versions/${train.result?.kind === 'train' ? train.result.version : 0}`);
+    expect(status).toBe(200);
+    expect(version.lineage).toMatchObject({ workflow_id: workflow.id, symbols, graph: graph.collection_name });
+    await until('every function back at zero, and no function process left', atZero, 120_000);
   });
 
   it('reports a pod over its memory limit as OOMKilled, and the orchestrator fails its step with that reason', async () => {

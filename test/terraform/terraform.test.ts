@@ -292,7 +292,16 @@ describe('terraform/', () => {
     const pull = resource('google_artifact_registry_repository_iam_member.nodes_read');
     expect([pull.role, pull.member]).toEqual(['roles/artifactregistry.reader', '${google_service_account.nodes.member}']);
     expect(resource('google_artifact_registry_repository.functions').format).toBe('DOCKER');
-    expect(Object.keys(body(config.locals.get('workloads'), 'workloads')).sort()).toEqual(['loader', 'loader-ws', 'model-registry', 'orchestrator', 'persister', 'visualizer']);
+    expect(Object.keys(body(config.locals.get('workloads'), 'workloads')).sort()).toEqual([
+      'gnn-trainer',
+      'graph-builder',
+      'loader',
+      'loader-ws',
+      'model-registry',
+      'orchestrator',
+      'persister',
+      'visualizer',
+    ]);
     expect(resource('google_service_account.workload').for_each).toBe('${local.workloads}');
     expect(resource('google_service_account_iam_member.workload_identity').for_each).toBe('${local.workloads}');
     expect(resource('google_service_account_iam_member.workload_identity').member).toBe('serviceAccount:${local.workload_pool}[${local.app_namespace}/${each.key}]');

@@ -2,7 +2,7 @@
 // Behaves like the embedded sqlite store; both run the same contract suite.
 import { Database } from 'arangojs';
 import { isArangoError } from 'arangojs/errors';
-import type { Doc, Keyed, RangeQuery, Store, UpsertResult } from '../../ports/store.ts';
+import type { Doc, GraphDefinition, Keyed, RangeQuery, Store, UpsertResult } from '../../ports/store.ts';
 
 export interface ArangoStoreOptions {
   readonly url: string;
@@ -17,6 +17,7 @@ const FIELD = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 // ArangoDB error numbers (errorNum), stable across server versions.
 const COLLECTION_NOT_FOUND = 1203;
 const DUPLICATE_NAME = 1207;
+const GRAPH_DUPLICATE = 1925;
 const BATCH = 1000;
 // Already covered by the primary and edge indexes; a persistent index on them would only cost writes.
 const SYSTEM = new Set(['_key', '_id', '_rev', '_from', '_to']);
@@ -87,6 +88,22 @@ export class ArangoStore implements Store {
       if (!isError(error, DUPLICATE_NAME)) throw error;
     }
     this.known.add(name);
+  }
+
+  async ensureGraph(graph: GraphDefinition): Promise<void> {
+    checkCollection(graph.name);
+    await this.ensureCollection(graph.vertices);
+    await this.ensureCollection(graph.edges, 'edge');
+    try {
+      await this.db.graph(graph.name).create([{ collection: graph.edges, from: [graph.vertices], to: [graph.vertices] }]);
+    } catch (error) {
+      if (!isError(error, GRAPH_DUPLICATE)) throw error;
+    }
+  }
+
+  async graphs(): Promise<GraphDefinition[]> {
+    const described = await this.db.listGraphs();
+    return described.flatMap((g) => g.edgeDefinitions.map((d) => ({ name: g.name, vertices: d.from[0] ?? '', edges: d.collection }))).sort((a, b) => a.name.localeCompare(b.name));
   }
 
   async listCollections(): Promise<string[]> {

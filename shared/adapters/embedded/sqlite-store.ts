@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
-import type { Doc, Keyed, RangeQuery, Store, UpsertResult } from '../../ports/store.ts';
+import type { Doc, GraphDefinition, Keyed, RangeQuery, Store, UpsertResult } from '../../ports/store.ts';
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_-]{0,254}$/;
 const FIELD = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
@@ -27,12 +27,26 @@ export class SqliteStore implements Store {
     this.db = new DatabaseSync(file);
     // busy_timeout first: several processes (one per function) may open the same file at once.
     this.db.exec(`PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;
-      CREATE TABLE IF NOT EXISTS _collections (name TEXT PRIMARY KEY, kind TEXT NOT NULL)`);
+      CREATE TABLE IF NOT EXISTS _collections (name TEXT PRIMARY KEY, kind TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS _graphs (name TEXT PRIMARY KEY, vertices TEXT NOT NULL, edges TEXT NOT NULL)`);
     for (const row of this.db.prepare('SELECT name FROM _collections').all()) this.known.add(String(row.name));
   }
 
   async ensureCollection(name: string, kind: 'document' | 'edge' = 'document'): Promise<void> {
     this.ensure(name, kind);
+  }
+
+  async ensureGraph(graph: GraphDefinition): Promise<void> {
+    checkName(graph.name, 'graph', NAME);
+    this.ensure(graph.vertices);
+    this.ensure(graph.edges, 'edge');
+    this.statement('INSERT OR IGNORE INTO _graphs (name, vertices, edges) VALUES (?, ?, ?)').run(graph.name, graph.vertices, graph.edges);
+  }
+
+  async graphs(): Promise<GraphDefinition[]> {
+    return this.statement('SELECT name, vertices, edges FROM _graphs ORDER BY name')
+      .all()
+      .map((row) => ({ name: String(row.name), vertices: String(row.vertices), edges: String(row.edges) }));
   }
 
   async listCollections(): Promise<string[]> {

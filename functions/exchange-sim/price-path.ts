@@ -1,0 +1,57 @@
+// A symbol's log price under one common market factor:
+//   log p_s(t) = log startPrice_s + beta_s · σ_m · m(t) + σ_idio,s · idio_s(t),
+// where m (one per simulator) and idio_s (one per symbol) are unit-volatility
+// paths of the same shape, and σ_idio² = σ_s² − beta_s² · σ_m² keeps the
+// symbol's configured volatility. Because both shapes are the same, returns of
+// two symbols correlate by beta_a · beta_b · σ_m² / (σ_a · σ_b) at any horizon.
+import { BrownianPath } from './brownian.ts';
+import type { MarketConfig, PathKind, SymbolConfig } from './options.ts';
+import { mix, stringHash } from './random.ts';
+import { SwingsPath } from './swings.ts';
+
+/** A seeded path at unit annual volatility, as a pure function of time (epoch ms). */
+export interface UnitPath {
+  at(t: number): number;
+}
+
+/** Keys the market's path; lower case, so no symbol (upper case by schema) can share it. */
+export const MARKET_PATH_NAME = 'market';
+
+export function unitPath(kind: PathKind, seed: number, name: string): UnitPath {
+  const key = mix(mix(0x5eed, seed), stringHash(name));
+  return kind === 'swings' ? new SwingsPath(key) : new BrownianPath(key);
+}
+
+type FactorLoading = Pick<SymbolConfig, 'symbol' | 'annualVolatility' | 'beta'>;
+
+/** Volatility of the symbol's own path: what its configured volatility leaves after the market's share. */
+export function idiosyncraticVolatility(config: FactorLoading, market: Pick<MarketConfig, 'annualVolatility'>): number {
+  return Math.sqrt(Math.max(0, config.annualVolatility ** 2 - (config.beta * market.annualVolatility) ** 2));
+}
+
+/** Correlation of the two symbols' log returns over any horizon, in expectation over seeds. */
+export function expectedCorrelation(a: FactorLoading, b: FactorLoading, market: Pick<MarketConfig, 'annualVolatility'>): number {
+  if (a.symbol === b.symbol) return 1;
+  return (a.beta * b.beta * market.annualVolatility ** 2) / (a.annualVolatility * b.annualVolatility);
+}
+
+export class SymbolPricePath {
+  private readonly base: number;
+  private readonly marketPath: UnitPath;
+  private readonly marketLoading: number;
+  private readonly own: UnitPath;
+  private readonly ownVolatility: number;
+
+  constructor(seed: number, config: SymbolConfig, market: MarketConfig, marketPath: UnitPath) {
+    this.base = Math.log(config.startPrice);
+    this.marketPath = marketPath;
+    this.marketLoading = config.beta * market.annualVolatility;
+    this.own = unitPath(market.path, seed, config.symbol);
+    this.ownVolatility = idiosyncraticVolatility(config, market);
+  }
+
+  logPriceAt(t: number): number {
+    const shared = this.marketLoading === 0 ? 0 : this.marketLoading * this.marketPath.at(t);
+    return this.base + shared + this.ownVolatility * this.own.at(t);
+  }
+}
