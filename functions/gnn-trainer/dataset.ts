@@ -1,8 +1,9 @@
 // A workflow's graphs ready to train on: samples cut in time, and the scaler fitted on the training part.
 import type { EdgeDoc, GraphDoc, VertexDoc } from '../../shared/contracts/graph.ts';
 import { type FeatureScaler, fitScaler } from './scaler.ts';
-import { buildSamples, type GraphSample, labelHorizon } from './samples.ts';
-import { describeFractions, minimumSamples, NotEnoughWindowsError, type SplitFractions, splitByTime, type TimeSplit } from './split.ts';
+import { buildSamples, type GraphSample } from './samples.ts';
+import { describeFractions, minimumWindows } from '../../shared/analytics/time-split.ts';
+import { NotEnoughWindowsError, type SplitFractions, splitByTime, type TimeSplit } from './split.ts';
 
 export interface GcnDataset {
   /** Node i of every sample is symbols[i]. */
@@ -32,11 +33,4 @@ export function prepareDataset(graph: GraphDoc, vertices: Iterable<VertexDoc>, e
   return { symbols: graph.symbols, split, scaler: fitScaler(split.train) };
 }
 
-/**
- * A sample spans its window and its label window, 2·h strides for a horizon of h windows, so it overlaps
- * the 2h - 1 samples after it; the last h windows have no label window and make no sample.
- */
-export function minimumWindows(graph: Pick<GraphDoc, 'window_bars' | 'stride_bars'>, fractions: SplitFractions): number {
-  const horizon = labelHorizon(graph);
-  return minimumSamples(fractions, 2 * horizon - 1) + horizon;
-}
+export { minimumWindows } from '../../shared/analytics/time-split.ts';

@@ -1,21 +1,16 @@
 // Train, validation and test parts in time order, never shuffled across time. Sliding windows overlap
 // and a label reaches a window ahead, so each later part starts only after the bars the earlier parts
 // used: the purge gap keeps a training label from being a validation or test sample's input.
+import { type SplitFractions, DEFAULT_FRACTIONS, checkFractions, describeFractions, minimumSamples, partSizes } from '../../shared/analytics/time-split.ts';
 import { NonRetriableError } from '../../shared/errors.ts';
+
+export { DEFAULT_FRACTIONS, type SplitFractions } from '../../shared/analytics/time-split.ts';
 
 /** The bars a sample uses: open times in [firstBar, lastBar). */
 export interface TimeSpan {
   readonly firstBar: number;
   readonly lastBar: number;
 }
-
-/** The shares of the samples held out, in time order: validation after training, then test; training gets the rest. */
-export interface SplitFractions {
-  readonly validation: number;
-  readonly test: number;
-}
-
-export const DEFAULT_FRACTIONS: SplitFractions = { validation: 0.15, test: 0.15 };
 
 export interface TimeSplit<T> {
   readonly train: readonly T[];
@@ -49,20 +44,6 @@ export function splitByTime<T extends TimeSpan>(samples: readonly T[], fractions
   });
 }
 
-/**
- * The fewest evenly spaced samples that split into three non-empty parts when each sample overlaps the
- * `overlap` samples after it (those a purge gap drops at each boundary).
- */
-export function minimumSamples(fractions: SplitFractions, overlap: number): number {
-  checkFractions(fractions);
-  for (let n = 3; ; n++) {
-    const sizes = partSizes(n, fractions);
-    if (sizes.train > 0 && sizes.validation > overlap && sizes.test > overlap) return n;
-  }
-}
-
-export const describeFractions = (f: SplitFractions) => [1 - f.validation - f.test, f.validation, f.test].map((x) => Math.round(x * 100)).join('/');
-
 function cut<T extends TimeSpan>(ordered: readonly T[], fractions: SplitFractions): TimeSplit<T> | undefined {
   const sizes = partSizes(ordered.length, fractions);
   const trainEnd = sizes.train;
@@ -72,13 +53,6 @@ function cut<T extends TimeSpan>(ordered: readonly T[], fractions: SplitFraction
   const test = startingAt(ordered.slice(validationEnd), Math.max(endOf(train), endOf(validation)));
   if (train.length === 0 || validation.length === 0 || test.length === 0) return undefined;
   return { train, validation, test, purged: ordered.length - train.length - validation.length - test.length };
-}
-
-function partSizes(n: number, fractions: SplitFractions) {
-  // The epsilon keeps a product such as 0.7 * 100 from flooring one short through binary rounding.
-  const train = Math.floor(n * (1 - fractions.validation - fractions.test) + 1e-9);
-  const validation = Math.floor(n * fractions.validation + 1e-9);
-  return { train, validation, test: n - train - validation };
 }
 
 /** The part without its leading samples that start before `bar`. */
@@ -93,10 +67,4 @@ const endOf = (samples: readonly TimeSpan[]) => samples.reduce((end, s) => Math.
 function overlapping(ordered: readonly TimeSpan[]): number {
   const first = ordered[0];
   return first === undefined ? 0 : ordered.filter((s, i) => i > 0 && s.firstBar < first.lastBar).length;
-}
-
-function checkFractions(f: SplitFractions): void {
-  if (!(f.validation > 0 && f.test > 0 && f.validation + f.test < 1)) {
-    throw new RangeError(`split fractions must be positive and leave a training part: validation ${f.validation}, test ${f.test}`);
-  }
 }

@@ -115,6 +115,12 @@ describe('orchestrator API', () => {
       'symbols',
       'symbols: the pipeline ("graph", "train") builds a graph between symbols: list at least two, not 1',
     ],
+    [
+      'a range too short to train on',
+      { ...good, pipeline: ['graph', 'train'] },
+      'time_range',
+      'time_range: 288 bars of 5m give 12 windows of 24 bars every 24; training with a 70/15/15 time split needs at least 15: widen the range or shorten the windows (options.graph)',
+    ],
     ['train without graph before it', { ...good, pipeline: ['train'] }, 'pipeline[0]', 'pipeline[0]: "train" needs "graph" right before it'],
     ['an unknown stage', { ...good, pipeline: ['graph', 'forecast'] }, 'pipeline[1]', /pipeline\[1\]: .*"graph"\|"train"/],
     [

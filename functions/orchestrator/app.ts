@@ -4,9 +4,12 @@ import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Logger } from 'pino';
+import { describeFractions, minimumWindows } from '../../shared/analytics/time-split.ts';
+import { fixedIntervalMs } from '../../shared/binance/intervals.ts';
 import { formatDataType } from '../../shared/contracts/data-type.ts';
+import { DEFAULT_PIPELINE_OPTIONS } from '../../shared/contracts/pipeline.ts';
 import { daysIn, formatDate } from '../../shared/contracts/time-range.ts';
-import { type Step, type Workflow, type WorkflowRequest, isTerminal, workflowSchema } from '../../shared/contracts/workflow.ts';
+import { type Step, type Workflow, type WorkflowRequest, isTerminal, pipelineCandleType, workflowSchema } from '../../shared/contracts/workflow.ts';
 import { badRequest, httpError, onError } from '../../shared/http/errors.ts';
 import { healthRoutesDoc } from '../../shared/http/health.ts';
 import type { PartitionLag } from '../../shared/ports/bus.ts';
@@ -193,6 +196,7 @@ async function admit(request: WorkflowRequest, options: OrchestratorAppOptions):
       { field: 'body' },
     );
   }
+  checkPipelineLength(request);
   const catalog = options.catalog;
   if (!catalog) return;
   const symbols = await catalog.symbols();
@@ -218,4 +222,25 @@ async function withLag(step: Step, lag: OrchestratorAppOptions['lag']) {
   } catch {
     return step;
   }
+}
+
+/** A pipeline whose range cannot give its stages enough windows is refused before anything is loaded. */
+function checkPipelineLength(request: WorkflowRequest): void {
+  const stages = request.pipeline ?? [];
+  const type = pipelineCandleType(request);
+  if (stages.length === 0 || type?.kind !== 'candles') return;
+  const intervalMs = fixedIntervalMs(type.interval);
+  const { graph, train } = request.options ?? DEFAULT_PIPELINE_OPTIONS;
+  if (!intervalMs) throw httpError(400, `types: the pipeline cuts bars of a fixed length into windows; ${type.interval} varies`, { field: 'types' });
+  const range = request.time_range;
+  const bars = Math.floor((Math.min(range.to, Date.now()) - range.from) / intervalMs);
+  const windows = bars < graph.window_bars ? 0 : Math.floor((bars - graph.window_bars) / graph.stride_bars) + 1;
+  const needed = stages.includes('train') ? minimumWindows(graph, train) : 1;
+  if (windows >= needed) return;
+  const purpose = stages.includes('train') ? `training with a ${describeFractions(train)} time split needs at least ${needed}` : 'a graph needs at least one';
+  throw httpError(
+    400,
+    `time_range: ${bars} bars of ${type.interval} give ${windows} windows of ${graph.window_bars} bars every ${graph.stride_bars}; ${purpose}: widen the range or shorten the windows (options.graph)`,
+    { field: 'time_range' },
+  );
 }
