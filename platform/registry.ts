@@ -235,8 +235,9 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     writes: [eventsTopic.name, modelUpdatesTopic.name],
     port: 8096,
     usesObjects: true,
-    // Training is CPU-bound (tfjs on the pure JavaScript backend): a whole core, memory for 200-node graphs.
-    resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '2', memory: '3Gi' } },
+    // Training is CPU-bound (tfjs on the pure JavaScript backend): a whole core. It holds a graph's vertices and
+    // edges while it trains: 200 symbols over a month is about 2.5 million edges, near 3 GB (npm run bench).
+    resources: { requests: { cpu: '1', memory: '1536Mi' }, limits: { cpu: '2', memory: '4Gi' } },
     scaling: { kind: 'job', maxReplicas: COMMAND_PARTITIONS, lagThreshold: 1, pollingIntervalSeconds: 10, exitWhenIdleMs: 15_000 },
     async start(context) {
       const { createGnnTrainer } = await import('../functions/gnn-trainer/index.ts');
