@@ -113,6 +113,12 @@ export function streamUrlFor(restUrl: string, configured: string | undefined): s
   return `${url.protocol === 'https:' ? 'wss:' : 'ws:'}//${url.host}`;
 }
 
+/** A step function that reads nothing but its commands: its command group on its command topic. */
+const readsItsCommands = (target: Target) => ({ target, groups: [commandGroupFor(target)], reads: [controlTopicFor(target).name] });
+
+/** A batch step function: a KEDA ScaledJob starts a Job per waiting command; its pod exits once idle. */
+const JOB_PER_COMMAND: Scaling = { kind: 'job', maxReplicas: COMMAND_PARTITIONS, lagThreshold: 1, pollingIntervalSeconds: 10, exitWhenIdleMs: 15_000 };
+
 const small: Resources = { requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } };
 
 export const FUNCTIONS: readonly FunctionSpec[] = [
@@ -164,13 +170,11 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
   {
     name: 'loader',
     summary: "historical klines and aggregated trades from Binance REST into a step's data topic",
-    target: TARGETS.loader,
-    groups: [commandGroupFor(TARGETS.loader)],
-    reads: [controlTopicFor(TARGETS.loader).name],
+    ...readsItsCommands(TARGETS.loader),
     writes: [DATA_TOPICS, eventsTopic.name, DEAD_LETTER_TOPIC],
     port: 8090,
     resources: small,
-    scaling: { kind: 'job', maxReplicas: COMMAND_PARTITIONS, lagThreshold: 1, pollingIntervalSeconds: 10, exitWhenIdleMs: 15_000 },
+    scaling: JOB_PER_COMMAND,
     async start(context) {
       const { createLoader } = await import('../functions/loader/index.ts');
       return stepFunction(createLoader({ restUrl: requireRestUrl(context.restUrl) }), context);
@@ -179,9 +183,7 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
   {
     name: 'loader-ws',
     summary: "live trades, candles or the order book from the exchange's WebSocket into a step's data topic, complete across reconnects",
-    target: TARGETS.loaderWs,
-    groups: [commandGroupFor(TARGETS.loaderWs)],
-    reads: [controlTopicFor(TARGETS.loaderWs).name],
+    ...readsItsCommands(TARGETS.loaderWs),
     writes: [DATA_TOPICS, eventsTopic.name, DEAD_LETTER_TOPIC],
     port: 8094,
     resources: small,
@@ -213,14 +215,12 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
   {
     name: 'graph-builder',
     summary: "the workflow's stored candles into one symbol graph per sliding window: window features on the vertices, correlation edges",
-    target: TARGETS.graphBuilder,
-    groups: [commandGroupFor(TARGETS.graphBuilder)],
-    reads: [controlTopicFor(TARGETS.graphBuilder).name],
+    ...readsItsCommands(TARGETS.graphBuilder),
     writes: [eventsTopic.name],
     port: 8095,
     // 200 symbols × a month of 5m bars is 1.7 million candles held while the graphs are cut.
     resources: { requests: { cpu: '500m', memory: '512Mi' }, limits: { cpu: '1', memory: '2Gi' } },
-    scaling: { kind: 'job', maxReplicas: COMMAND_PARTITIONS, lagThreshold: 1, pollingIntervalSeconds: 10, exitWhenIdleMs: 15_000 },
+    scaling: JOB_PER_COMMAND,
     async start(context) {
       const { createGraphBuilder } = await import('../functions/graph-builder/index.ts');
       return stepFunction(createGraphBuilder(), context);
@@ -229,16 +229,14 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
   {
     name: 'gnn-trainer',
     summary: 'a graph convolutional network on the symbol graphs, evaluated against baselines on later windows, registered with its metrics and lineage',
-    target: TARGETS.gnnTrainer,
-    groups: [commandGroupFor(TARGETS.gnnTrainer)],
-    reads: [controlTopicFor(TARGETS.gnnTrainer).name],
+    ...readsItsCommands(TARGETS.gnnTrainer),
     writes: [eventsTopic.name, modelUpdatesTopic.name],
     port: 8096,
     usesObjects: true,
     // Training is CPU-bound (tfjs on the pure JavaScript backend): a whole core. It holds a graph's vertices and
     // edges while it trains: 200 symbols over a month is about 2.5 million edges, near 3 GB (npm run bench).
     resources: { requests: { cpu: '1', memory: '1536Mi' }, limits: { cpu: '2', memory: '4Gi' } },
-    scaling: { kind: 'job', maxReplicas: COMMAND_PARTITIONS, lagThreshold: 1, pollingIntervalSeconds: 10, exitWhenIdleMs: 15_000 },
+    scaling: JOB_PER_COMMAND,
     async start(context) {
       const { createGnnTrainer } = await import('../functions/gnn-trainer/index.ts');
       return stepFunction(createGnnTrainer(), context);
