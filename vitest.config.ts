@@ -11,7 +11,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['functions/**/*.test.ts', 'shared/**/*.test.ts', 'platform/**/*.test.ts', 'test/**/*.test.ts'],
-          exclude: ['test/kafka/**', 'test/k8s/**', 'test/keda/**', 'test/minio/**', '**/node_modules/**'],
+          exclude: ['test/kafka/**', 'test/k8s/**', 'test/keda/**', 'test/minio/**', 'test/postgres/**', '**/node_modules/**'],
         },
       },
       {
@@ -34,6 +34,16 @@ export default defineConfig({
           globalSetup: ['test/minio/global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 1_800_000,
+        },
+      },
+      {
+        // Against a real PostgreSQL that the global setup starts (the backtest results store); a database per file.
+        extends: true,
+        test: {
+          name: 'postgres',
+          include: ['test/postgres/**/*.test.ts'],
+          globalSetup: ['test/postgres/global-setup.ts'],
+          testTimeout: 120_000,
         },
       },
       {

@@ -9,7 +9,7 @@ import { FsObjectStore } from '../shared/adapters/embedded/fs-object-store.ts';
 import { SqliteStore } from '../shared/adapters/embedded/sqlite-store.ts';
 import { GRAPHS, type EdgeDoc, type GraphDoc, type VertexDoc } from '../shared/contracts/graph.ts';
 import { TARGETS, graphNameFor } from '../shared/contracts/names.ts';
-import { DEFAULT_PIPELINE_OPTIONS } from '../shared/contracts/pipeline.ts';
+import { DEFAULT_PIPELINE_OPTIONS, type PipelineStage } from '../shared/contracts/pipeline.ts';
 import { runAttempts } from '../shared/harness/step.ts';
 import { tempDir } from '../test/helpers.ts';
 import { simulatedSymbols, storeSimulatedCandles } from '../test/market-candles.ts';
@@ -64,7 +64,7 @@ async function storedGraphs(count: number) {
   const command = {
     ...commandFor(TARGETS.graphBuilder, symbols[0]!.symbol, 'api_candles_5m', RANGE),
     collection_name: graphNameFor(FROM, 'bench1'),
-    stage: { workflow_id: 'wf-20240701-bench1', symbols: symbols.map((s) => s.symbol), options: DEFAULT_PIPELINE_OPTIONS },
+    stage: { workflow_id: 'wf-20240701-bench1', symbols: symbols.map((s) => s.symbol), pipeline: ['graph', 'train'] as PipelineStage[], options: DEFAULT_PIPELINE_OPTIONS },
   };
   const build = () => runAttempts(createGraphBuilder(), stepContext(ports, command), { retries: 0, minDelayMs: 1, maxDelayMs: 1 });
   return { ports, candles, command, build };

@@ -8,6 +8,7 @@ import { benchIngest } from './ingest.ts';
 import { type LatencyFigures, benchLiveLatency } from './live-latency.ts';
 import { benchMemory } from './memory.ts';
 import { benchPipeline } from './pipeline.ts';
+import { benchBacktest, benchPpo } from './trading.ts';
 import { type Transfer, benchRegistry } from './registry.ts';
 import { platformBus, rawBrokerLimit, startBroker } from './kafka.ts';
 import type { Throughput } from '../functions/dummy/index.ts';
@@ -59,6 +60,15 @@ async function main() {
       `| GCN training, time per epoch (gnn-trainer) | ${e.symbols} nodes, ${e.trainWindows} training windows in minibatches of 32 plus the validation pass, hidden 16, tfjs CPU backend; median of ${e.epochs - 1} epochs after the first | **${fmt(e.medianEpochMs)} ms**; RSS ${fmt(e.rssBeforeMb)} MB before (the graphs read from the store), peak **${fmt(e.peakRssMb)} MB** |`,
     );
   }
+
+  const backtest = benchBacktest();
+  log(
+    `| backtest speed (backtester's engine) | ${fmt(backtest.bars)} 1m bars of a random walk, fees and slippage, metrics included; best of 3 | SMA crossover 12/48: **${fmt(backtest.smaBarsPerSecond)} bars/s** (${fmt(backtest.smaTrades)} fills); buy-and-hold, the engine alone: ${fmt(backtest.holdBarsPerSecond)} bars/s |`,
+  );
+  const ppo = await benchPpo();
+  log(
+    `| PPO training speed (rl-agent) | defaults: rollouts of 2,048 steps over ${ppo.environments} symbols, 10 epochs of minibatches of 64, actor and critic 2 × 64 tanh, tfjs CPU backend; ${fmt(ppo.steps)} steps | **${fmt(ppo.stepsPerSecond)} steps/s**, rollouts and updates together |`,
+  );
 
   // V8 sizes its heap by the allocation rate and the machine's memory; capped, it collects sooner.
   for (const [heap, nodeOptions, bound] of [

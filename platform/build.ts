@@ -7,6 +7,7 @@ import { rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { build, type Metafile, type Plugin } from 'esbuild';
 import { bundlePage } from '../functions/visualizer/page-bundle.ts';
+import { readMigrationFiles } from '../shared/adapters/postgres/migration-files.ts';
 import { FUNCTIONS } from './registry.ts';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -67,6 +68,17 @@ function pageAsset(script: string): Plugin {
   };
 }
 
+/** The results store's SQL migrations travel inside the bundle: an image has no shared/ to read them from. */
+export const migrationFiles: Plugin = {
+  name: 'results-migrations',
+  setup(builder) {
+    builder.onLoad({ filter: /[/]shared[/]adapters[/]postgres[/]migration-files\.ts$/ }, async () => ({
+      contents: `export const readMigrationFiles = async () => ${JSON.stringify(await readMigrationFiles())};`,
+      loader: 'js',
+    }));
+  },
+};
+
 export interface BundleSize {
   readonly name: string;
   /** The entry file and every chunk it imports before the function starts. */
@@ -89,7 +101,7 @@ export async function buildBundles(): Promise<BundleSize[]> {
   await rm(outdir, { recursive: true, force: true });
   const result = await build({
     entryPoints: FUNCTIONS.map((f) => ({ in: `function:${f.name}`, out: f.name })),
-    plugins: [entries, englishOnly, requireHttp, pageAsset(await bundlePage())],
+    plugins: [entries, englishOnly, requireHttp, pageAsset(await bundlePage()), migrationFiles],
     // Only the page script needs esbuild, and the bundle carries it already built.
     external: ['esbuild'],
     bundle: true,

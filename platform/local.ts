@@ -55,7 +55,9 @@ export async function startLocalPlatform(config: Config, logger: Logger): Promis
   visualizerApp.route('/', healthRoutes(ports.registry, readinessChecks(ports, { objects: false })));
   const visualizerHttp = await serveApp(visualizerApp, config.visualizer.port, config.host ?? LOCAL_HOST);
   const detachVisualizer = visualizer.attach?.(visualizerHttp);
-  instrumentBus(ports.registry, ports.bus, () => [...steps, orchestrator, visualizer].flatMap((fn) => fn.subscriptions()));
+  // The live PPO agent follows the same orchestrator; it decides once models:/ppo@champion exists.
+  const liveAgent = await functionNamed('rl-agent-live').start({ ...context, config: { ...config, visualizer: { ...config.visualizer, orchestratorUrl: http.url } } });
+  instrumentBus(ports.registry, ports.bus, () => [...steps, orchestrator, visualizer, liveAgent].flatMap((fn) => fn.subscriptions()));
   return {
     url: http.url,
     visualizerUrl: visualizerHttp.url,
@@ -67,6 +69,7 @@ export async function startLocalPlatform(config: Config, logger: Logger): Promis
       await detachVisualizer?.();
       await visualizerHttp.close();
       await visualizer.stop();
+      await liveAgent.stop();
       await detach?.();
       await http.close();
       await Promise.all(steps.map((fn) => fn.stop()));

@@ -1,8 +1,8 @@
-// Builds the ports every function receives from the adapters the configuration names. Each adapter's
-// module (kafkajs, arangojs, node:sqlite) is loaded only when the configuration asks for it.
+// Builds the ports every function receives, and the backtester's results store, from the adapters the
+// configuration names. Each adapter's module (kafkajs, arangojs, node:sqlite, pg) is loaded only when asked for.
 import type { Registry } from 'prom-client';
 import { FsObjectStore } from '../shared/adapters/embedded/fs-object-store.ts';
-import type { BusConfig, Config, ObjectStoreConfig, StoreConfig } from '../shared/config.ts';
+import type { BusConfig, Config, ObjectStoreConfig, ResultsConfig, StoreConfig } from '../shared/config.ts';
 import type { Ports } from '../shared/harness/function.ts';
 import { Instrumentation } from '../shared/harness/instrumentation.ts';
 import { createRegistry, instrumentMetrics } from '../shared/harness/metrics.ts';
@@ -10,6 +10,7 @@ import type { ReadinessCheck } from '../shared/http/health.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { Bus } from '../shared/ports/bus.ts';
 import type { ObjectStore } from '../shared/ports/object-store.ts';
+import type { ResultsStore } from '../shared/ports/results.ts';
 import type { Store } from '../shared/ports/store.ts';
 
 export interface PlatformPorts extends Ports {
@@ -53,6 +54,28 @@ async function createStore(config: StoreConfig): Promise<Store> {
   }
   const { ArangoStore } = await import('../shared/adapters/arango/arango-store.ts');
   return ArangoStore.connect({ url: config.url, database: config.database, username: config.username, password: config.password });
+}
+
+/**
+ * The backtest results store, migrated and ready. Not one of the Ports every function gets: only the
+ * backtester writes results, so only it loads node-postgres (or opens the SQLite file).
+ */
+export async function createResultsStore(config: ResultsConfig): Promise<ResultsStore> {
+  let results: ResultsStore;
+  if (config.kind === 'sqlite') {
+    const { SqliteResults } = await import('../shared/adapters/embedded/sqlite-results.ts');
+    results = new SqliteResults(config.file);
+  } else {
+    const { PostgresResults } = await import('../shared/adapters/postgres/pg-results.ts');
+    results = new PostgresResults(config.url);
+  }
+  try {
+    await results.migrate();
+  } catch (error) {
+    await results.close();
+    throw error;
+  }
+  return results;
 }
 
 export async function createPorts(config: Config, logger: Logger): Promise<PlatformPorts> {

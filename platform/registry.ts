@@ -6,6 +6,7 @@ import type { Config } from '../shared/config.ts';
 import { controlTopicFor } from '../shared/contracts/control.ts';
 import { eventsTopic } from '../shared/contracts/events.ts';
 import { modelUpdatesTopic } from '../shared/contracts/models.ts';
+import { signalsTopic } from '../shared/contracts/signals.ts';
 import { DUMMY_SCRATCH_TOPIC, GROUPS, TARGETS, type Target, commandGroupFor } from '../shared/contracts/names.ts';
 import { ConfigError } from '../shared/config.ts';
 import { DEAD_LETTER_TOPIC } from '../shared/harness/dead-letter.ts';
@@ -70,6 +71,8 @@ export interface FunctionSpec {
   readonly port: number;
   /** It reads or writes the object store (the model registry): /readyz checks that too. */
   readonly usesObjects?: boolean;
+  /** It writes the results database (RESULTS_DATABASE_URL, from a Secret in a cluster). */
+  readonly usesResults?: boolean;
   readonly resources: Resources;
   readonly scaling: Scaling;
   start(context: FunctionContext): Promise<StartedFunction>;
@@ -240,6 +243,62 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     async start(context) {
       const { createGnnTrainer } = await import('../functions/gnn-trainer/index.ts');
       return stepFunction(createGnnTrainer(), context);
+    },
+  },
+  {
+    name: 'rl-agent',
+    summary: 'a PPO trading agent trained walk-forward on the stored candles, each fold scored out of sample against buy-and-hold, registered with a policy per fold',
+    ...readsItsCommands(TARGETS.rlAgent),
+    writes: [eventsTopic.name, modelUpdatesTopic.name],
+    port: 8097,
+    usesObjects: true,
+    // Training is CPU-bound (tfjs on the pure JavaScript backend); the bars and two small networks fit easily.
+    resources: { requests: { cpu: '1', memory: '512Mi' }, limits: { cpu: '2', memory: '1536Mi' } },
+    scaling: JOB_PER_COMMAND,
+    async start(context) {
+      const { createRlTrainer } = await import('../functions/rl-agent/index.ts');
+      return stepFunction(createRlTrainer(), context);
+    },
+  },
+  {
+    name: 'rl-agent-live',
+    summary: "the champion PPO policy deciding on every closed candle of the live workflows' streams, published to signals, hot-reloaded when champion moves",
+    groups: [GROUPS.rlAgent],
+    reads: [DATA_TOPICS, modelUpdatesTopic.name],
+    writes: [signalsTopic.name, DEAD_LETTER_TOPIC],
+    port: 8098,
+    usesObjects: true,
+    resources: small,
+    // Like the visualizer: each live topic is one partition read by one member of its group, and the paper
+    // positions live in memory, so one instance decides for every symbol; it stays up to hear every candle.
+    scaling: { kind: 'service', minScale: 1, maxScale: 1, concurrency: 100 },
+    async start({ config, ports }) {
+      const [{ startLiveAgent }, { ModelRegistry }] = await Promise.all([import('../functions/rl-agent/live.ts'), import('../shared/models/registry.ts')]);
+      const agent = await startLiveAgent(ports, { registry: new ModelRegistry(ports), orchestratorUrl: config.visualizer.orchestratorUrl, reference: config.rlAgent.model });
+      return { subscriptions: () => agent.subscriptions(), stop: () => agent.stop() };
+    },
+  },
+  {
+    name: 'backtester',
+    summary: 'buy-and-hold, an SMA crossover and the PPO policies scored walk-forward over the stored candles after costs, results to PostgreSQL',
+    ...readsItsCommands(TARGETS.backtester),
+    writes: [eventsTopic.name],
+    port: 8099,
+    usesObjects: true,
+    usesResults: true,
+    resources: { requests: { cpu: '500m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
+    scaling: JOB_PER_COMMAND,
+    async start(context) {
+      const [{ createBacktester }, { createResultsStore }] = await Promise.all([import('../functions/backtester/index.ts'), import('./ports.ts')]);
+      const results = await createResultsStore(context.config.results);
+      const started = stepFunction(createBacktester({ results }), context);
+      return {
+        ...started,
+        async stop() {
+          await started.stop();
+          await results.close();
+        },
+      };
     },
   },
   {

@@ -77,9 +77,17 @@ const commonEnv = z.object({
   SIM_SEED: z.coerce.number().int().default(42),
   /** The simulator's clock runs this many times faster than the wall clock (live demos and benches). */
   SIM_SPEED: z.coerce.number().positive().max(100_000).default(1),
-  /** The shape of the simulator's price paths: bounded 'swings', or a 'random-walk' whose returns are independent across time. */
-  SIM_MARKET_PATH: z.enum(['swings', 'random-walk']).default('swings'),
-  /** Where the visualizer follows workflows (the orchestrator's API and its /ws). */
+  /**
+   * The shape of the simulator's price paths: bounded 'swings', a 'random-walk' whose returns are independent across time, or
+   * 'cycles', a learnable ±3 % four-hour wave per symbol for trading tests.
+   */
+  SIM_MARKET_PATH: z.enum(['swings', 'random-walk', 'cycles']).default('swings'),
+  /** The model the live PPO agent decides with, followed as it moves. */
+  RL_AGENT_MODEL: z
+    .string()
+    .regex(/^models:\/[a-z0-9][a-z0-9._-]{0,62}(@[a-z][a-z0-9_-]{0,31}|\/\d+|\/latest)$/, 'must be a model reference such as models:/ppo@champion')
+    .default('models:/ppo@champion'),
+  /** Where the visualizer and the live agent follow workflows (the orchestrator's API and its /ws). */
   ORCHESTRATOR_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:8080'),
   /** The visualizer's port in the local platform (`up`); 0 picks a free one. */
   VISUALIZER_PORT: port.default(8093),
@@ -120,6 +128,10 @@ const commonEnv = z.object({
   JOB_NAME: z.string().min(1).optional(),
   /** Jobs mode: the one command (the seed's JSON) this pod runs, instead of reading its command topic. */
   STEP_COMMAND: z.string().min(2).optional(),
+  /** Where backtest results go: a PostgreSQL database; unset, SQLite in DATA_DIR/results.db. */
+  RESULTS_DATABASE_URL: z
+    .url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL, e.g. postgres://user:password@127.0.0.1:5432/streamforge' })
+    .optional(),
 });
 
 export type BusConfig =
@@ -136,6 +148,9 @@ export type BusConfig =
 export type StoreConfig =
   | { readonly kind: 'sqlite'; readonly file: string }
   | { readonly kind: 'arango'; readonly url: string; readonly database: string; readonly username: string; readonly password: string };
+
+/** The backtest results store: PostgreSQL in a deployment, an SQLite file embedded. */
+export type ResultsConfig = { readonly kind: 'postgres'; readonly url: string } | { readonly kind: 'sqlite'; readonly file: string };
 
 export type ObjectStoreConfig =
   | { readonly kind: 'fs'; readonly dir: string }
@@ -157,16 +172,18 @@ export interface Config {
   readonly bus: BusConfig;
   readonly store: StoreConfig;
   readonly objects: ObjectStoreConfig;
+  readonly results: ResultsConfig;
   readonly exchange: {
     readonly restUrl: string | undefined;
     readonly wsUrl: string | undefined;
     readonly simPort: number;
     readonly simSeed: number;
     readonly simSpeed: number;
-    readonly simMarketPath: 'swings' | 'random-walk';
+    readonly simMarketPath: 'swings' | 'random-walk' | 'cycles';
   };
   readonly images: { readonly registry: string; readonly tag: string };
   readonly visualizer: { readonly orchestratorUrl: string; readonly port: number };
+  readonly rlAgent: { readonly model: string };
   readonly workflow: { readonly maxSize: number; readonly startTimeoutMs: number; readonly silenceTimeoutMs: number; readonly dataTopicGraceMs: number };
   readonly heartbeatMs: number;
   readonly modelUploadMaxBytes: number;
@@ -184,6 +201,9 @@ export class ConfigError extends Error {
 const envSchema = commonEnv.and(busEnv).and(storeEnv).and(objectStoreEnv);
 const KNOWN = new Set([...Object.keys(commonEnv.shape), ...[busEnv, storeEnv, objectStoreEnv].flatMap((union) => union.options.flatMap((o) => Object.keys(o.shape)))]);
 
+/** A URL's password never reaches a log line, even in a setting refused at boot. */
+const withoutPassword = (value: string) => value.replace(/(\/\/[^/:@\s]*:)[^@/\s]*@/, '$1***@');
+
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const relevant: Record<string, string> = { BUS: 'embedded', STORE: 'sqlite', OBJECT_STORE: 'fs' };
   for (const name of KNOWN) if (env[name] !== undefined && env[name] !== '') relevant[name] = env[name]!;
@@ -191,7 +211,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
       const name = issue.path.join('.');
-      return `${name}=${JSON.stringify(env[name] ?? '')}: ${issue.message}`;
+      return `${name}=${JSON.stringify(withoutPassword(env[name] ?? ''))}: ${issue.message}`;
     });
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
   }
@@ -209,9 +229,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         ? { kind: 'arango', url: e.ARANGO_URL, database: e.ARANGO_DATABASE, username: e.ARANGO_USER, password: e.ARANGO_PASSWORD }
         : { kind: 'sqlite', file: resolve(dataDir, 'store.db') },
     objects: e.OBJECT_STORE === 's3' ? s3Config(e) : { kind: 'fs', dir: resolve(dataDir, 'objects') },
+    results: e.RESULTS_DATABASE_URL ? { kind: 'postgres', url: e.RESULTS_DATABASE_URL } : { kind: 'sqlite', file: resolve(dataDir, 'results.db') },
     exchange: { restUrl: e.BINANCE_REST_URL, wsUrl: e.BINANCE_WS_URL, simPort: e.SIM_PORT, simSeed: e.SIM_SEED, simSpeed: e.SIM_SPEED, simMarketPath: e.SIM_MARKET_PATH },
     images: { registry: e.IMAGE_REGISTRY, tag: e.IMAGE_TAG },
     visualizer: { orchestratorUrl: e.ORCHESTRATOR_URL.replace(/\/+$/, ''), port: e.VISUALIZER_PORT },
+    rlAgent: { model: e.RL_AGENT_MODEL },
     workflow: {
       maxSize: e.WORKFLOW_MAX_SIZE,
       startTimeoutMs: e.STEP_START_TIMEOUT_MS,

@@ -26,6 +26,9 @@ locals {
     persister        = "Persister (arango-connector)"
     "graph-builder"  = "Symbol graph builder"
     "gnn-trainer"    = "GNN trainer"
+    "rl-agent"       = "PPO trading agent trainer"
+    "rl-agent-live"  = "Live PPO trading agent"
+    backtester       = "Walk-forward backtester"
     visualizer       = "Live market page"
     "model-registry" = "Model trainers and the model registry"
   }
@@ -34,7 +37,7 @@ locals {
   # them; the workload_identity_annotations output annotates these after `kubectl apply -k cluster/`.
   # model-registry is not among them: its Google account and binding wait for the model registry's
   # ServiceAccount (README.md).
-  cluster_service_accounts = ["orchestrator", "loader", "loader-ws", "persister", "graph-builder", "gnn-trainer", "visualizer"]
+  cluster_service_accounts = ["orchestrator", "loader", "loader-ws", "persister", "graph-builder", "gnn-trainer", "rl-agent", "rl-agent-live", "backtester", "visualizer"]
 
   # Pods that must not be preempted are pinned to the on-demand pool by GKE's own node-pool label;
   # everything else may land on Spot workers and is restarted if evicted.

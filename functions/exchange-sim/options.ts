@@ -157,7 +157,7 @@ export const maintenanceWindowSchema = z
   })
   .refine((w) => w.to > w.from, { message: 'to must be greater than from', path: ['to'] });
 
-export const PATH_KINDS = ['swings', 'random-walk'] as const;
+export const PATH_KINDS = ['swings', 'random-walk', 'cycles'] as const;
 export type PathKind = (typeof PATH_KINDS)[number];
 
 export const marketOptionsSchema = z.object({
@@ -166,7 +166,10 @@ export const marketOptionsSchema = z.object({
   /**
    * Shape of the market's path and of every symbol's own path. 'swings': seeded sinusoids and smooth
    * multi-scale noise, bounded around the start price. 'random-walk': Brownian motion, returns
-   * independent across time, at the start price on 2024-01-01.
+   * independent across time, at the start price on 2024-01-01. 'cycles': a learnable pattern for
+   * trading tests, each symbol rising 3 % over two hours and falling back over the next two at a phase
+   * of its own, with a little noise; beta and the volatilities do not size it (a symbol's
+   * annualVolatility still sets the jitter of single trades around the path).
    */
   path: z.enum(PATH_KINDS).default('swings'),
 });

@@ -10,7 +10,7 @@ import { predictProbabilities } from './evaluate.ts';
 import { ADJACENCY_INPUT } from './gcn.ts';
 import { type GraphInput, type GraphSample, sampleOfInput } from './samples.ts';
 import type { FeatureScaler } from './scaler.ts';
-import { useCpuBackend } from './tf.ts';
+import { useCpuBackend } from '../../shared/ml/tf.ts';
 
 export const MODEL_FILE = TFJS_MODEL_FILE;
 export const WEIGHTS_FILE = 'weights.bin';

@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildGcn, normalizedAdjacency } from './gcn.ts';
-import { useCpuBackend } from './tf.ts';
+import { useCpuBackend } from '../../shared/ml/tf.ts';
 
 beforeAll(useCpuBackend);
 

@@ -2,7 +2,7 @@
 // logistic output per node. It is built from built-in layers only, so tf.loadLayersModel reads it back
 // without any custom class being registered; dropout lives in the training loop, not in the model.
 import * as tf from '@tensorflow/tfjs';
-import { deriveSeed } from './random.ts';
+import { deriveSeed } from '../../shared/ml/random.ts';
 
 /** D^-½ (A + I) D^-½ with D the degrees of A + I: self-loops keep each node's own features in its update. */
 export function normalizedAdjacency(weights: readonly (readonly number[])[]): number[][];

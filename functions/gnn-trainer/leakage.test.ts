@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { FsObjectStore } from '../../shared/adapters/embedded/fs-object-store.ts';
 import { TARGETS, graphNameFor } from '../../shared/contracts/names.ts';
-import { DEFAULT_PIPELINE_OPTIONS, type TrainOutcome } from '../../shared/contracts/pipeline.ts';
+import { DEFAULT_PIPELINE_OPTIONS, type PipelineStage, type TrainOutcome } from '../../shared/contracts/pipeline.ts';
 import { tempDir } from '../../test/helpers.ts';
 import { simulatedSymbols, storeSimulatedCandles } from '../../test/market-candles.ts';
 import { commandFor, embeddedPorts, runStep, stepContext } from '../../test/step-context.ts';
@@ -21,7 +21,7 @@ describe('leakage guard', () => {
     const symbols = simulatedSymbols(20, { beta: () => 0 });
     const ports = { ...embeddedPorts(), objects: new FsObjectStore(await tempDir('sf-objects-')) };
     await storeSimulatedCandles(ports.store, { seed: 11, symbols, market: { path: 'random-walk' } }, FROM, TO);
-    const stage = { workflow_id: 'wf-20240301-abc123', symbols: symbols.map((s) => s.symbol), options: DEFAULT_PIPELINE_OPTIONS };
+    const stage = { workflow_id: 'wf-20240301-abc123', symbols: symbols.map((s) => s.symbol), pipeline: ['graph', 'train'] as PipelineStage[], options: DEFAULT_PIPELINE_OPTIONS };
     const step = (target: string) => ({
       ...commandFor(target, symbols[0]!.symbol, 'api_candles_5m', '2024-03-01:2024-03-31'),
       collection_name: graphNameFor(FROM, 'abc123'),

@@ -1,6 +1,6 @@
 // Graphs made up for the tests, stored the way graph-builder stores them: a catalog, vertices and edges.
 import { type EdgeDoc, edgeKey, type GraphDoc, type VertexDoc, vertexKey } from '../../shared/contracts/graph.ts';
-import { seededRandom } from './random.ts';
+import { seededRandom } from '../../shared/ml/random.ts';
 
 export const INTERVAL_MS = 300_000;
 export const FROM = Date.UTC(2024, 0, 1);

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { trainOptionsSchema } from '../../shared/contracts/pipeline.ts';
 import { type GcnDataset, prepareDataset } from './dataset.ts';
 import { leaderFollowerGraph } from './test-support.ts';
-import { useCpuBackend } from './tf.ts';
+import { useCpuBackend } from '../../shared/ml/tf.ts';
 import { type EpochProgress, type TrainingOptions, trainGcn } from './train.ts';
 
 beforeAll(useCpuBackend);

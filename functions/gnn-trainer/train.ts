@@ -8,9 +8,9 @@ import { chunks, indicesOf, type ModelInput, maskedCrossEntropySum, maskedNodes,
 import type { GcnDataset } from './dataset.ts';
 import { type TestReport, testReport } from './evaluate.ts';
 import { buildGcn, type GcnLayers, gcnLayers, gcnLogits } from './gcn.ts';
-import { deriveSeed, seededShuffle } from './random.ts';
+import { deriveSeed, seededShuffle } from '../../shared/ml/random.ts';
 import { FEATURE_COUNT } from './samples.ts';
-import { useCpuBackend } from './tf.ts';
+import { useCpuBackend } from '../../shared/ml/tf.ts';
 
 export type TrainingOptions = Pick<TrainOptions, 'hidden' | 'dropout' | 'learning_rate' | 'l2' | 'max_epochs' | 'patience' | 'seed'> & {
   /** Training windows per optimizer step; the training part's size or more means full batch. */

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { FsObjectStore } from '../../shared/adapters/embedded/fs-object-store.ts';
 import { GRAPHS } from '../../shared/contracts/graph.ts';
 import { TARGETS, graphNameFor } from '../../shared/contracts/names.ts';
-import { DEFAULT_PIPELINE_OPTIONS, type TrainOutcome } from '../../shared/contracts/pipeline.ts';
+import { DEFAULT_PIPELINE_OPTIONS, type PipelineStage, type TrainOutcome } from '../../shared/contracts/pipeline.ts';
 import { ModelRegistry } from '../../shared/models/registry.ts';
 import type { ObjectStore } from '../../shared/ports/object-store.ts';
 import { tempDir } from '../../test/helpers.ts';
@@ -41,7 +41,7 @@ async function setUp(stored = graph(), objects?: ObjectStore) {
   const command = {
     ...commandFor(TARGETS.gnnTrainer, 'AAAUSDT', 'api_candles_5m', '2024-01-01:2024-01-06'),
     collection_name: GRAPH,
-    stage: { workflow_id: 'wf-20240101-abc123', symbols: SYMBOLS, options: FAST },
+    stage: { workflow_id: 'wf-20240101-abc123', symbols: SYMBOLS, pipeline: ['graph', 'train'] as PipelineStage[], options: FAST },
   };
   return { ports, command, registry: new ModelRegistry(ports) };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type EdgeDoc, GRAPHS, type GraphDoc, type VertexDoc } from '../../shared/contracts/graph.ts';
 import { TARGETS, graphNameFor } from '../../shared/contracts/names.ts';
-import { DEFAULT_PIPELINE_OPTIONS } from '../../shared/contracts/pipeline.ts';
+import { DEFAULT_PIPELINE_OPTIONS, type PipelineStage } from '../../shared/contracts/pipeline.ts';
 import type { CandleDoc } from '../../shared/contracts/stored.ts';
 import { commandFor, embeddedPorts, runStep, stepContext } from '../../test/step-context.ts';
 import { createGraphBuilder } from './index.ts';
@@ -138,7 +138,7 @@ describe('the graph-builder step', () => {
     return {
       ...base,
       collection_name: graphNameFor(DAY, 'abc123'),
-      stage: { workflow_id: 'wf-20240801-abc123', symbols: ['BTCUSDT', 'ETHUSDT', 'SOLUSDT'], options: DEFAULT_PIPELINE_OPTIONS },
+      stage: { workflow_id: 'wf-20240801-abc123', symbols: ['BTCUSDT', 'ETHUSDT', 'SOLUSDT'], pipeline: ['graph'] as PipelineStage[], options: DEFAULT_PIPELINE_OPTIONS },
     };
   };
 

@@ -121,7 +121,31 @@ describe('orchestrator API', () => {
       'time_range',
       'time_range: 288 bars of 5m give 12 windows of 24 bars every 24; training with a 70/15/15 time split needs at least 15: widen the range or shorten the windows (options.graph)',
     ],
-    ['train without graph before it', { ...good, pipeline: ['train'] }, 'pipeline[0]', 'pipeline[0]: "train" needs "graph" right before it'],
+    ['train without graph before it', { ...good, pipeline: ['train'] }, 'pipeline[0]', 'pipeline[0]: "train" needs "graph" before it'],
+    [
+      'a backtest over fewer bars than one walk-forward fold',
+      { ...good, symbols: ['BTCUSDT'], pipeline: ['backtest'] },
+      'time_range',
+      'time_range: 288 bars of 5m are fewer than the minimum of 2592 that one walk-forward fold needs (train_bars 2016 + test_bars 576): widen the range or shorten options.walk_forward',
+    ],
+    [
+      'stages out of order',
+      { ...good, pipeline: ['backtest', 'rl_train'] },
+      'pipeline[1]',
+      'pipeline[1]: "rl_train" must come before "backtest": stages run in the order graph, train, rl_train, backtest',
+    ],
+    [
+      'a slow average longer than the training period',
+      { ...good, pipeline: ['backtest'], options: { walk_forward: { train_bars: 100, test_bars: 50 } } },
+      'options.backtest.sma_slow',
+      'options.backtest.sma_slow: a slow average of 192 bars cannot be fitted on training periods of 100 bars; the minimum train_bars is 193',
+    ],
+    [
+      'an episode longer than the training period',
+      { ...good, pipeline: ['rl_train'], options: { walk_forward: { train_bars: 200, test_bars: 50 } } },
+      'options.rl_train.episode_bars',
+      'options.rl_train.episode_bars: an episode of 256 bars after 32 bars of observation warm-up needs training periods of at least 288 bars, not 200',
+    ],
     ['an unknown stage', { ...good, pipeline: ['graph', 'forecast'] }, 'pipeline[1]', /pipeline\[1\]: .*"graph"\|"train"/],
     [
       'a window the stride does not divide',

@@ -5,9 +5,11 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Logger } from 'pino';
 import { describeFractions, minimumWindows } from '../../shared/analytics/time-split.ts';
+import { minimumBars } from '../../shared/analytics/walk-forward.ts';
+import { RSI_WARMUP_BARS } from '../../shared/analytics/indicators.ts';
 import { fixedIntervalMs } from '../../shared/binance/intervals.ts';
 import { formatDataType } from '../../shared/contracts/data-type.ts';
-import { DEFAULT_PIPELINE_OPTIONS } from '../../shared/contracts/pipeline.ts';
+import { DEFAULT_PIPELINE_OPTIONS, type PipelineOptions } from '../../shared/contracts/pipeline.ts';
 import { daysIn, formatDate } from '../../shared/contracts/time-range.ts';
 import { type Step, type Workflow, type WorkflowRequest, isTerminal, pipelineCandleType, workflowSchema } from '../../shared/contracts/workflow.ts';
 import { badRequest, httpError, onError } from '../../shared/http/errors.ts';
@@ -224,23 +226,59 @@ async function withLag(step: Step, lag: OrchestratorAppOptions['lag']) {
   }
 }
 
-/** A pipeline whose range cannot give its stages enough windows is refused before anything is loaded. */
+/** A pipeline whose range cannot give its stages enough windows or folds is refused before anything is loaded. */
 function checkPipelineLength(request: WorkflowRequest): void {
   const stages = request.pipeline ?? [];
   const type = pipelineCandleType(request);
   if (stages.length === 0 || type?.kind !== 'candles') return;
   const intervalMs = fixedIntervalMs(type.interval);
-  const { graph, train } = request.options ?? DEFAULT_PIPELINE_OPTIONS;
+  const options = request.options ?? DEFAULT_PIPELINE_OPTIONS;
   if (!intervalMs) throw httpError(400, `types: the pipeline cuts bars of a fixed length into windows; ${type.interval} varies`, { field: 'types' });
   const range = request.time_range;
   const bars = Math.floor((Math.min(range.to, Date.now()) - range.from) / intervalMs);
+  if (stages.includes('graph')) checkGraphWindows(bars, type.interval, options, stages.includes('train'));
+  if (stages.includes('rl_train') || stages.includes('backtest')) checkWalkForward(bars, type.interval, options, stages);
+}
+
+function checkGraphWindows(bars: number, interval: string, { graph, train }: PipelineOptions, training: boolean): void {
   const windows = bars < graph.window_bars ? 0 : Math.floor((bars - graph.window_bars) / graph.stride_bars) + 1;
-  const needed = stages.includes('train') ? minimumWindows(graph, train) : 1;
+  const needed = training ? minimumWindows(graph, train) : 1;
   if (windows >= needed) return;
-  const purpose = stages.includes('train') ? `training with a ${describeFractions(train)} time split needs at least ${needed}` : 'a graph needs at least one';
+  const purpose = training ? `training with a ${describeFractions(train)} time split needs at least ${needed}` : 'a graph needs at least one';
   throw httpError(
     400,
-    `time_range: ${bars} bars of ${type.interval} give ${windows} windows of ${graph.window_bars} bars every ${graph.stride_bars}; ${purpose}: widen the range or shorten the windows (options.graph)`,
+    `time_range: ${bars} bars of ${interval} give ${windows} windows of ${graph.window_bars} bars every ${graph.stride_bars}; ${purpose}: widen the range or shorten the windows (options.graph)`,
     { field: 'time_range' },
   );
+}
+
+/** One walk-forward fold at least, and a training period long enough for what fits on it. */
+function checkWalkForward(bars: number, interval: string, options: PipelineOptions, stages: readonly string[]): void {
+  const spec = options.walk_forward;
+  const needed = minimumBars(spec);
+  if (bars < needed) {
+    throw httpError(
+      400,
+      `time_range: ${bars} bars of ${interval} are fewer than the minimum of ${needed} that one walk-forward fold needs (train_bars ${spec.train_bars} + test_bars ${spec.test_bars}): widen the range or shorten options.walk_forward`,
+      { field: 'time_range' },
+    );
+  }
+  const slowest = Math.max(...options.backtest.sma_slow);
+  if (stages.includes('backtest') && slowest >= spec.train_bars) {
+    const field = 'options.backtest.sma_slow';
+    throw httpError(400, `${field}: a slow average of ${slowest} bars cannot be fitted on training periods of ${spec.train_bars} bars; the minimum train_bars is ${slowest + 1}`, {
+      field,
+    });
+  }
+  const rl = options.rl_train;
+  // An episode is fed the window's returns and RSI's warm-up first, from the bars before its start.
+  const episodeNeeds = rl.episode_bars + rl.window + RSI_WARMUP_BARS + 1;
+  if (stages.includes('rl_train') && episodeNeeds > spec.train_bars) {
+    const field = 'options.rl_train.episode_bars';
+    throw httpError(
+      400,
+      `${field}: an episode of ${rl.episode_bars} bars after ${rl.window + RSI_WARMUP_BARS + 1} bars of observation warm-up needs training periods of at least ${episodeNeeds} bars, not ${spec.train_bars}`,
+      { field },
+    );
+  }
 }

@@ -35,10 +35,22 @@ describe('planning the pipeline stages', () => {
     expect(commandFor(graph, workflow, 'start', (t) => t).stage).toEqual({
       workflow_id: workflow.id,
       symbols: ['BTCUSDT', 'ETHUSDT', 'SOLUSDT'],
+      pipeline: ['graph'],
       options: DEFAULT_PIPELINE_OPTIONS,
     });
     expect(commandFor(workflow.steps[0]!, workflow, 'start', (t) => t).stage).toBeUndefined();
     expect(workflow.steps.filter((s) => s.target === TARGETS.gnnTrainer)).toEqual([]);
+  });
+
+  it('runs rl_train after every symbol’s stored candles and backtest after it, each naming its own output', () => {
+    const workflow = planWorkflow(request(['rl_train', 'backtest']), 'abc123', new Date(Date.UTC(2024, 7, 5)));
+    const rl = workflow.steps.find((s) => s.target === TARGETS.rlAgent)!;
+    const backtest = workflow.steps.find((s) => s.target === TARGETS.backtester)!;
+    const candlePersisters = workflow.steps.filter((s) => s.target === TARGETS.persister && s.type.kind === 'candles').map((s) => s.id);
+    expect(rl).toMatchObject({ id: 'wf-rl_train-20240801-abc123__rl-agent', depends_on: candlePersisters, collection_name: 'rl_train_20240801_abc123' });
+    expect(backtest).toMatchObject({ id: 'wf-backtest-20240801-abc123__backtester', depends_on: [rl.id], collection_name: 'backtest_20240801_abc123' });
+    expect([rl, backtest].map(usesDataTopic)).toEqual([false, false]);
+    expect(commandFor(backtest, workflow, 'start', (t) => t).stage).toMatchObject({ pipeline: ['rl_train', 'backtest'], symbols: ['BTCUSDT', 'ETHUSDT', 'SOLUSDT'] });
   });
 
   it('plans no stage without a pipeline', () => {

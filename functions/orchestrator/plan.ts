@@ -12,6 +12,7 @@ import {
   graphNameFor,
   isStageTarget,
   queueIdFor,
+  stageOutputNameFor,
   stageQueueIdFor,
   telemetryIdFor,
   workflowIdFor,
@@ -83,7 +84,8 @@ export function planWorkflow(request: WorkflowRequest, suffix: string, now: Date
       symbol: request.symbols[0]!,
       type: candles,
       kafka_topic: dataTopicFor(queueId),
-      collection_name: graphNameFor(request.time_range.from, suffix),
+      // graph writes the graphs and train reads them; the other stages name their own output.
+      collection_name: stage === 'graph' || stage === 'train' ? graphNameFor(request.time_range.from, suffix) : stageOutputNameFor(stage, request.time_range.from, suffix),
       depends_on: before,
       consumer_group: null,
     });
@@ -109,7 +111,14 @@ export function commandFor(step: Step, workflow: Workflow, command: 'start' | 's
     image: image(step.target),
     timestamp: Date.now() / 1000,
     ...(isStageTarget(step.target)
-      ? { stage: { workflow_id: workflow.id, symbols: workflow.request.symbols, options: workflow.request.options ?? DEFAULT_PIPELINE_OPTIONS } }
+      ? {
+          stage: {
+            workflow_id: workflow.id,
+            symbols: workflow.request.symbols,
+            pipeline: workflow.request.pipeline ?? [],
+            options: workflow.request.options ?? DEFAULT_PIPELINE_OPTIONS,
+          },
+        }
       : {}),
   };
 }

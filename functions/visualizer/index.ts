@@ -6,6 +6,7 @@ import type { Server } from 'node:http';
 import type { Registry } from 'prom-client';
 import { z } from 'zod';
 import type { Book, Candle, MarketRecord, Trade } from '../../shared/contracts/market.ts';
+import { GROUPS } from '../../shared/contracts/names.ts';
 import { type Workflow, workflowSchema } from '../../shared/contracts/workflow.ts';
 import { errorMessage } from '../../shared/errors.ts';
 import type { MessageBatch } from '../../shared/harness/consume.ts';
@@ -15,13 +16,13 @@ import { visualizerApp } from './app.ts';
 import { readHistory, storedIntervals } from './history.ts';
 import { LiveIndicators } from './live-indicators.ts';
 import { type LivePage, LiveSocket } from './live-socket.ts';
-import { type LiveStream, LiveTopics, liveStreamsOf } from './live-topics.ts';
+import { type LiveStream, LiveTopics, liveStreamsOf } from '../../shared/harness/live-topics.ts';
 import type { LiveCandle, PageMessage, SourceMessage } from './messages.ts';
 import { visualizerMetrics } from './metrics.ts';
 import { pageScript } from './page-script.ts';
 import { RecentRecords } from './recent.ts';
 import { liveFor, summarize } from './sources.ts';
-import { WorkflowFeed } from './workflow-feed.ts';
+import { WorkflowFeed } from '../../shared/harness/workflow-feed.ts';
 
 export interface VisualizerPorts extends Pick<Ports, 'bus' | 'store' | 'logger' | 'instrumentation'> {
   readonly registry: Registry;
@@ -128,7 +129,7 @@ export function createVisualizer(ports: VisualizerPorts, options: VisualizerOpti
       else if (message.type === 'books') metrics.relayed('book', message.books.length);
     },
   });
-  const topics = new LiveTopics({ ...ports, logger }, relay);
+  const topics = new LiveTopics({ ...ports, logger }, { fn: 'visualizer', group: GROUPS.visualizer }, relay);
   const feed = new WorkflowFeed({
     url: options.orchestratorUrl,
     logger,

@@ -1,7 +1,7 @@
 // The last live records of each symbol, so a page that opens (or reconnects) shows the tape, the recent
 // depth and the open bar at once instead of waiting for them to arrive again.
 import type { Book, Trade } from '../../shared/contracts/market.ts';
-import type { LiveStream } from './live-topics.ts';
+import type { LiveStream } from '../../shared/harness/live-topics.ts';
 import type { LiveCandle, MarketMessage } from './messages.ts';
 
 const TRADES_KEPT = 50;

@@ -1,7 +1,7 @@
 // What the visualizer can show: per page, the state of its sources and what streams live for its symbol;
 // over all, the symbols with stored or live candles.
 import { KLINE_INTERVALS } from '../../shared/binance/intervals.ts';
-import type { LiveStream } from './live-topics.ts';
+import type { LiveStream } from '../../shared/harness/live-topics.ts';
 import type { LiveAvailability, SymbolSummary } from './messages.ts';
 
 export function liveFor(streams: readonly LiveStream[], symbol: string, interval: string): LiveAvailability {

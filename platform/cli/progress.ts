@@ -84,8 +84,30 @@ export function describeOutcome(outcome: StepOutcome): string {
     const missing = outcome.missing.map((m) => `${m.symbol} in ${m.windows}`).join(', ');
     return `Graph ${outcome.graph}: ${outcome.windows} windows, ${outcome.vertices} vertices, ${outcome.edges} edges${missing ? `; missing data: ${missing} windows` : ''}.`;
   }
+  if (outcome.kind === 'train') {
+    return [
+      `Model ${outcome.model}${outcome.aliases.length ? ` (@${outcome.aliases.join(', @')})` : ''}: on ${outcome.test_windows} test windows, ${score(outcome.test)};`,
+      `  baselines: majority ${score(outcome.baselines.majority)}, same as last window ${score(outcome.baselines.last_window)}; champion ${outcome.champion.reason}.`,
+    ].join('\n');
+  }
+  if (outcome.kind === 'rl_train') {
+    const folds = outcome.folds.map((f) => `fold ${f.fold} ${pct(f.test_return)} vs ${pct(f.buy_and_hold_return)}`).join(', ');
+    return [
+      `Policy ${outcome.model}${outcome.aliases.length ? ` (@${outcome.aliases.join(', @')})` : ''}: ${outcome.steps} steps over ${outcome.folds.length} folds; out of sample ${pct(outcome.test_return)} (Sharpe ${ratio(outcome.test_sharpe)}) vs buy-and-hold ${pct(outcome.buy_and_hold_return)}, after costs;`,
+      `  ${folds}; champion ${outcome.champion.reason}.`,
+    ].join('\n');
+  }
+  const rows = outcome.strategies.map(
+    (s) =>
+      `  ${s.strategy.padEnd(14)} return ${pct(s.mean_return).padStart(8)}  Sharpe ${ratio(s.mean_sharpe).padStart(6)}  max drawdown ${pct(s.worst_drawdown).padStart(7)}  ${s.trades} trades${s.folds_skipped ? `; ${s.folds_skipped} folds skipped: ${s.skipped_because}` : ''}`,
+  );
+  const rejected = outcome.rejected_bars.map((r) => `${r.symbol} ${r.bars}`).join(', ');
   return [
-    `Model ${outcome.model}${outcome.aliases.length ? ` (@${outcome.aliases.join(', @')})` : ''}: on ${outcome.test_windows} test windows, ${score(outcome.test)};`,
-    `  baselines: majority ${score(outcome.baselines.majority)}, same as last window ${score(outcome.baselines.last_window)}; champion ${outcome.champion.reason}.`,
+    `Backtest ${outcome.run_id} (${outcome.results_store}), ${outcome.folds} walk-forward folds, mean over symbols, after costs:`,
+    ...rows,
+    ...(rejected ? [`  candles left out for prices that are not finite: ${rejected}`] : []),
   ].join('\n');
 }
+
+const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
+const ratio = (x: number | null) => (x === null ? 'n/a' : x.toFixed(2));

@@ -7,7 +7,7 @@ const schema = z.object({
   port: numberOption('a port number from 0 to 65535', { min: 0, max: 65535, integer: true }),
   seed: numberOption('a whole number', { min: 0, integer: true }),
   speed: numberOption('a clock speed above 0 and at most 100000', { min: Number.MIN_VALUE, max: 100_000 }),
-  'market-path': z.enum(['swings', 'random-walk'], { error: (issue) => `must be swings or random-walk, not "${issue.input}"` }).optional(),
+  'market-path': z.enum(['swings', 'random-walk', 'cycles'], { error: (issue) => `must be swings, random-walk or cycles, not "${issue.input}"` }).optional(),
 });
 
 export async function main(argv: readonly string[]): Promise<number> {

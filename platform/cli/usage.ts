@@ -12,10 +12,11 @@ Commands:
                           start a workflow and show live progress until it ends (--pipeline: build the
                           symbol graph, then train a GNN on it); without an
                           orchestrator at --url (default http://127.0.0.1:$PORT) it runs one embedded
-  sim [--port N] [--seed S] [--speed X] [--market-path swings|random-walk]
+  sim [--port N] [--seed S] [--speed X] [--market-path swings|random-walk|cycles]
                           serve the Binance-compatible exchange simulator alone (REST and
                           WebSocket streams; --speed runs its clock X times faster; --market-path
-                          random-walk makes returns independent across time)
+                          random-walk makes returns independent across time, cycles gives each
+                          symbol a learnable ±3 % four-hour wave)
   fn <name>               run one function alone, as in its container (see README: the function registry)
   cluster up | down | status [--json] [--name N]
                           the platform on a local Kubernetes control plane with the real KEDA operator:

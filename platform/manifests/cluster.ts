@@ -4,6 +4,7 @@
 // operators, Knative and MinIO come from terraform/.
 import { controlTopicFor } from '../../shared/contracts/control.ts';
 import { modelUpdatesTopic } from '../../shared/contracts/models.ts';
+import { signalsTopic } from '../../shared/contracts/signals.ts';
 import { eventsTopic } from '../../shared/contracts/events.ts';
 import { GROUPS, TARGETS, commandGroupFor } from '../../shared/contracts/names.ts';
 import { DEAD_LETTER_TOPIC } from '../../shared/harness/dead-letter.ts';
@@ -240,6 +241,7 @@ export function kafkaTopics() {
     topic(eventsTopic.name, 3, week, 'keyed by queue_id: one workflow step stays in order'),
     topic(DEAD_LETTER_TOPIC, 3, 30 * 86_400_000, 'dead letters are kept a month, to be looked at'),
     topic(modelUpdatesTopic.name, 1, week, 'one partition: every follower reads every announcement, in order'),
+    topic(signalsTopic.name, 3, week, "keyed by symbol: each symbol's decisions stay in order"),
   ];
 }
 

@@ -27,6 +27,11 @@ const SERVICES: Record<string, { readonly env: readonly object[]; readonly minSc
     minScale: 'it may sleep while no page is open',
     maxScale: 'one member of visualizer-group reads each live topic (one partition per symbol)',
   },
+  'rl-agent-live': {
+    env: [{ name: 'ORCHESTRATOR_URL', value: why(`http://orchestrator.${NAMESPACE}.svc.cluster.local`, 'which workflows stream live candles, through Knative') }],
+    minScale: 'it must hear every closed candle: no request wakes it',
+    maxScale: 'one member of rl-agent-group reads each live topic, and the paper positions live in memory',
+  },
 };
 
 export function knativeService(spec: FunctionSpec) {

@@ -80,7 +80,7 @@ describe('generated manifests', () => {
 
   it('run every pod non-root, read-only, without privileges, with requests and limits', async () => {
     const pods = [...(await checkedIn()).values()].flat().flatMap(podSpecs);
-    expect(pods.length).toBe(7);
+    expect(pods.length).toBe(10);
     for (const pod of pods) {
       expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
       for (const container of pod.containers) {
@@ -121,7 +121,13 @@ describe('generated manifests', () => {
       resource: { type: 'topic', name: 'model-updates', patternType: 'literal' },
       operations: ['Write', 'Describe', 'Create'],
     });
+    // The live agent publishes its decisions; the backtester writes nothing to Kafka but its events.
+    expect(users.get('rl-agent-live')!.spec.authorization.acls).toContainEqual({
+      resource: { type: 'topic', name: 'signals', patternType: 'literal' },
+      operations: ['Write', 'Describe', 'Create'],
+    });
     expect([...users.keys()].sort()).toEqual([
+      'backtester',
       'gnn-trainer',
       'graph-builder',
       'keda-scaler',
@@ -130,6 +136,8 @@ describe('generated manifests', () => {
       'orchestrator',
       'persister',
       'queue-events-source',
+      'rl-agent',
+      'rl-agent-live',
       'visualizer',
     ]);
   });

@@ -16,6 +16,8 @@ export const S3_ENDPOINT = `http://${MINIO}.${MINIO}.svc:9000`;
 export const MODELS_BUCKET = 'models';
 /** The registry's MinIO user (accessKeyId, secretAccessKey), made from terraform's outputs (README, deploy). */
 export const S3_SECRET = 'streamforge-s3';
+/** The results database's connection URL (PostgreSQL), key `url`: the backtester writes its runs there. */
+export const RESULTS_SECRET = 'results-database';
 export const IMAGE_REGISTRY = 'streamforge';
 export const IMAGE_TAG = '0.1.0';
 export const PART_OF = 'streamforge';

@@ -2,7 +2,7 @@
 // image, configuration and credentials, probes, requests and limits, and a locked-down security context.
 import type { V1PodTemplateSpec } from '@kubernetes/client-node';
 import type { FunctionSpec } from '../registry.ts';
-import { CONFIG_MAP, S3_SECRET, imageOf, labelsOf } from './names.ts';
+import { CONFIG_MAP, RESULTS_SECRET, S3_SECRET, imageOf, labelsOf } from './names.ts';
 import { unwrapReasons, why } from './yaml.ts';
 
 /** Non-root, read-only root filesystem, no privilege escalation, no capabilities, the runtime's seccomp profile. */
@@ -51,6 +51,7 @@ export function container(spec: FunctionSpec, options: ContainerOptions = {}) {
                   { name: 'AWS_SECRET_ACCESS_KEY', valueFrom: { secretKeyRef: { name: S3_SECRET, key: 'secretAccessKey' } } },
                 ]
               : []),
+            ...(spec.usesResults ? [{ name: 'RESULTS_DATABASE_URL', valueFrom: { secretKeyRef: { name: RESULTS_SECRET, key: 'url' } } }] : []),
           ]),
       { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
       ...(options.env ?? []),

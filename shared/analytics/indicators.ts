@@ -3,6 +3,9 @@
 const DAY_MS = 86_400_000;
 const YEAR_MS = 365 * DAY_MS;
 
+/** Closes RSI(14) needs before its first value: 14 changes. */
+export const RSI_WARMUP_BARS = 15;
+
 /** Wilder's RSI; the first value appears after `period` changes, seeded with their simple averages as TA-Lib does. */
 export class Rsi {
   private readonly period: number;

@@ -5,12 +5,20 @@ import { z } from 'zod';
 import { type DataType, formatDataType } from './data-type.ts';
 
 /** Wire names of the step functions: a command's `target`, the prefix of its `telemetry_id`. */
-export const TARGETS = { loader: 'loader-producer', loaderWs: 'loader-ws', persister: 'arango-connector', graphBuilder: 'graph-builder', gnnTrainer: 'gnn-trainer' } as const;
+export const TARGETS = {
+  loader: 'loader-producer',
+  loaderWs: 'loader-ws',
+  persister: 'arango-connector',
+  graphBuilder: 'graph-builder',
+  gnnTrainer: 'gnn-trainer',
+  rlAgent: 'rl-agent',
+  backtester: 'backtester',
+} as const;
 export type Target = (typeof TARGETS)[keyof typeof TARGETS];
 export const targetSchema = z.enum(Object.values(TARGETS) as [Target, ...Target[]]);
 
 /** The functions of the pipeline's stages: they work on a whole workflow's stored data, not on a data topic. */
-export const STAGE_TARGETS = { graph: TARGETS.graphBuilder, train: TARGETS.gnnTrainer } as const;
+export const STAGE_TARGETS = { graph: TARGETS.graphBuilder, train: TARGETS.gnnTrainer, rl_train: TARGETS.rlAgent, backtest: TARGETS.backtester } as const;
 export const isStageTarget = (target: string) => Object.values(STAGE_TARGETS).includes(target as (typeof STAGE_TARGETS)[keyof typeof STAGE_TARGETS]);
 
 export const GROUPS = {
@@ -21,6 +29,8 @@ export const GROUPS = {
   dummy: 'dummy-service-group',
   /** The visualizer reads live data topics in a group of its own: a slow page never delays the persister. */
   visualizer: 'visualizer-group',
+  /** The live PPO agent reads closed candles in a group of its own, like the visualizer. */
+  rlAgent: 'rl-agent-group',
 } as const;
 
 /** The dummy function's connectivity check produces and consumes here. */
@@ -65,6 +75,11 @@ export function dataTopicFor(queueId: string): string {
 /** wf-graph-20240801-a1b2c3: a pipeline stage works on the whole workflow, not on one symbol. */
 export function stageQueueIdFor(stage: string, from: number, suffix: string): string {
   return `wf-${stage}-${compactDate(from)}-${suffix}`;
+}
+
+/** backtest_20240801_a1b2c3: what a stage other than graph and train names its output (the backtest's run id). */
+export function stageOutputNameFor(stage: string, from: number, suffix: string): string {
+  return `${stage}_${compactDate(from)}_${suffix}`;
 }
 
 /** graph_20240801_a1b2c3: the name of a workflow's graphs, prefix of their vertex and edge collections. */

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { dataTypeSchema, formatDataType } from './data-type.ts';
 import { symbolSchema, targetSchema } from './names.ts';
-import { PIPELINE_STAGES, type PipelineStage, pipelineOptionsSchema, pipelineStageSchema, stepOutcomeSchema } from './pipeline.ts';
+import { CROSS_SYMBOL_STAGES, PIPELINE_STAGES, type PipelineStage, STAGE_NEEDS, pipelineOptionsSchema, pipelineStageSchema, stepOutcomeSchema } from './pipeline.ts';
 import { timeRangeSchema } from './time-range.ts';
 
 function unique<T>(describe: (item: T) => string, what: string) {
@@ -27,7 +27,7 @@ export const workflowRequestSchema = z
       .superRefine(unique((s: string) => s, 'symbols')),
     types: z.array(dataTypeSchema).min(1, 'must list at least one type').max(20).superRefine(unique(formatDataType, 'types')),
     time_range: timeRangeSchema,
-    /** Stages after the data is stored, in order: ["graph"] or ["graph", "train"]. */
+    /** Stages after the data is stored, in order: e.g. ["graph", "train"], ["backtest"] or ["rl_train", "backtest"]. */
     pipeline: z
       .array(pipelineStageSchema)
       .max(PIPELINE_STAGES.length)
@@ -47,7 +47,7 @@ function checkPipeline(request: { symbols: string[]; types: WorkflowRequest['typ
   const stages = request.pipeline ?? [];
   if (stages.length === 0) return;
   const named = stages.map((s) => `"${s}"`).join(', ');
-  if (request.symbols.length < 2) {
+  if (request.symbols.length < 2 && stages.some((s) => CROSS_SYMBOL_STAGES.includes(s))) {
     ctx.addIssue({ code: 'custom', path: ['symbols'], message: `the pipeline (${named}) builds a graph between symbols: list at least two, not ${request.symbols.length}` });
   }
   const candles = request.types.filter((t) => t.source === 'api' && t.kind === 'candles');
@@ -60,8 +60,12 @@ function checkPipeline(request: { symbols: string[]; types: WorkflowRequest['typ
     });
   }
   stages.forEach((stage, i) => {
-    const needed = PIPELINE_STAGES[PIPELINE_STAGES.indexOf(stage) - 1];
-    if (needed && stages[i - 1] !== needed) ctx.addIssue({ code: 'custom', path: ['pipeline', i], message: `"${stage}" needs "${needed}" right before it` });
+    const needed = STAGE_NEEDS[stage];
+    if (needed && !stages.slice(0, i).includes(needed)) ctx.addIssue({ code: 'custom', path: ['pipeline', i], message: `"${stage}" needs "${needed}" before it` });
+    const earlier = stages[i - 1];
+    if (earlier && PIPELINE_STAGES.indexOf(earlier) > PIPELINE_STAGES.indexOf(stage)) {
+      ctx.addIssue({ code: 'custom', path: ['pipeline', i], message: `"${stage}" must come before "${earlier}": stages run in the order ${PIPELINE_STAGES.join(', ')}` });
+    }
   });
 }
 

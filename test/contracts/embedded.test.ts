@@ -2,11 +2,14 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { DatabaseSync } from 'node:sqlite';
 import { FsObjectStore } from '../../shared/adapters/embedded/fs-object-store.ts';
 import { MemoryBus } from '../../shared/adapters/embedded/memory-bus.ts';
+import { SqliteResults } from '../../shared/adapters/embedded/sqlite-results.ts';
 import { SqliteStore } from '../../shared/adapters/embedded/sqlite-store.ts';
 import { busContract } from './bus.contract.ts';
 import { objectStoreContract } from './object-store.contract.ts';
+import { describeResultsStore, type ResultsProbe } from './results.contract.ts';
 import { storeContract } from './store.contract.ts';
 
 busContract('embedded', async () => new MemoryBus());
@@ -16,6 +19,34 @@ storeContract(
   async () => new SqliteStore(sqliteFile),
   async () => new SqliteStore(sqliteFile),
 );
+
+describeResultsStore('sqlite :memory:', async () => new SqliteResults(':memory:'));
+const resultsFile = join(await mkdtemp(join(tmpdir(), 'sf-results-')), 'results.db');
+describeResultsStore('sqlite file', async () => new SqliteResults(resultsFile), sqliteProbe(resultsFile));
+
+/** Reads the results file through a connection of its own, as an analyst's sqlite3 would. */
+function sqliteProbe(file: string): ResultsProbe {
+  const read = <T>(work: (db: DatabaseSync) => T): T => {
+    const db = new DatabaseSync(file, { readOnly: true });
+    try {
+      return work(db);
+    } finally {
+      db.close();
+    }
+  };
+  const tables = ['backtest_runs', 'backtest_summaries', 'backtest_folds', 'backtest_equity', 'backtest_trades'];
+  return {
+    appliedVersions: async () =>
+      read((db) =>
+        db
+          .prepare('SELECT version FROM schema_migrations ORDER BY version')
+          .all()
+          .map((row) => String(row.version)),
+      ),
+    rowCounts: async (runId) =>
+      read((db) => Object.fromEntries(tables.map((table) => [table, Number(db.prepare(`SELECT count(*) AS n FROM ${table} WHERE run_id = ?`).get(runId)?.n)]))),
+  };
+}
 
 describe('embedded bus retention', () => {
   const fill = (bus: MemoryBus, topic: string, count: number, bytes = 100) =>

@@ -38,7 +38,7 @@ describe('mistakes on the command line', () => {
     [[...RUN, '--url', 'not a url'], 'streamforge: --url: must be an http(s) URL such as http://127.0.0.1:8080'],
     [['sim', '--port', 'eighty'], 'streamforge: --port: must be a port number from 0 to 65535, not "eighty"'],
     [['sim', '--seed', '1.5'], 'streamforge: --seed: must be a whole number, not "1.5"'],
-    [['sim', '--market-path', 'jumps'], 'streamforge: --market-path: must be swings or random-walk, not "jumps"'],
+    [['sim', '--market-path', 'jumps'], 'streamforge: --market-path: must be swings, random-walk or cycles, not "jumps"'],
     [['dummy', 'load', '--rate=-5'], 'streamforge: --rate: must be records per second, 0 or more (0: as fast as the bus takes them), not "-5"'],
     [
       ['dummy', 'load', '--rate', '-5'],
@@ -46,7 +46,10 @@ describe('mistakes on the command line', () => {
     ],
     [['dummy', 'load', '--duration', '0'], 'streamforge: --duration: must be seconds, more than 0, not "0"'],
     [['dummy', 'fly'], 'streamforge: dummy takes check or load, not "fly"'],
-    [['fn', 'nope'], 'streamforge: unknown function "nope"; one of orchestrator, loader, loader-ws, persister, graph-builder, gnn-trainer, exchange-sim, dummy, visualizer'],
+    [
+      ['fn', 'nope'],
+      'streamforge: unknown function "nope"; one of orchestrator, loader, loader-ws, persister, graph-builder, gnn-trainer, rl-agent, rl-agent-live, backtester, exchange-sim, dummy, visualizer',
+    ],
     [['launch'], 'streamforge: unknown command "launch"'],
   ])('%j: one line, the usage, exit 2', async (args, line) => {
     const { code, stderr, stdout } = await streamforge(args);

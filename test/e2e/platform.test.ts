@@ -118,6 +118,10 @@ describe('configuration', () => {
     [{ PORT: 'eighty' }, /^Invalid configuration: PORT="eighty"/],
     [{ BINANCE_REST_URL: 'ftp://example' }, /^Invalid configuration: BINANCE_REST_URL="ftp:\/\/example"/],
     [
+      { RESULTS_DATABASE_URL: 'mysql://analyst:secret@db/results' },
+      /^Invalid configuration: RESULTS_DATABASE_URL="mysql:\/\/analyst:\*\*\*@db\/results": must be a postgres:\/\/ or postgresql:\/\/ URL/,
+    ],
+    [
       { BUS: 'kafka', KAFKA_BROKERS: 'k:9092', KAFKA_SASL_MECHANISM: 'scram-sha-512' },
       'Invalid configuration: KAFKA_SASL_MECHANISM=scram-sha-512 needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD',
     ],
@@ -144,6 +148,11 @@ describe('configuration', () => {
       credentials: undefined,
       forcePathStyle: false,
     });
+  });
+
+  it('sends backtest results to the PostgreSQL that RESULTS_DATABASE_URL names, else to SQLite in DATA_DIR', () => {
+    expect(loadConfig({ RESULTS_DATABASE_URL: 'postgresql://sf:pw@db:5432/results' }).results).toEqual({ kind: 'postgres', url: 'postgresql://sf:pw@db:5432/results' });
+    expect(loadConfig({ DATA_DIR: '/srv/sf' }).results).toEqual({ kind: 'sqlite', file: '/srv/sf/results.db' });
   });
 
   it('has working defaults and typed adapter settings', () => {

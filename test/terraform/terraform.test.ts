@@ -293,6 +293,7 @@ describe('terraform/', () => {
     expect([pull.role, pull.member]).toEqual(['roles/artifactregistry.reader', '${google_service_account.nodes.member}']);
     expect(resource('google_artifact_registry_repository.functions').format).toBe('DOCKER');
     expect(Object.keys(body(config.locals.get('workloads'), 'workloads')).sort()).toEqual([
+      'backtester',
       'gnn-trainer',
       'graph-builder',
       'loader',
@@ -300,6 +301,8 @@ describe('terraform/', () => {
       'model-registry',
       'orchestrator',
       'persister',
+      'rl-agent',
+      'rl-agent-live',
       'visualizer',
     ]);
     expect(resource('google_service_account.workload').for_each).toBe('${local.workloads}');

@@ -1,15 +1,15 @@
 // The data topics of the live steps (loader-ws) of workflows that have not ended: one bus subscription
-// each, in the visualizer's own group so a slow page never holds the persister back. A topic new to the
-// group is read from its newest records (a live view has no use for its past); offsets are committed as
-// records are relayed, so the lag gauge says how far behind the pages are. A step that ends closes its
-// subscription.
-import type { DataType } from '../../shared/contracts/data-type.ts';
-import { type MarketRecord, dataTopic } from '../../shared/contracts/market.ts';
-import { GROUPS, TARGETS } from '../../shared/contracts/names.ts';
-import { type Workflow, isTerminal } from '../../shared/contracts/workflow.ts';
-import { type MessageBatch, type Reader, consumeForever } from '../../shared/harness/consume.ts';
-import type { DeadLetterPorts } from '../../shared/harness/dead-letter.ts';
-import type { Consumed } from '../../shared/harness/lag-metrics.ts';
+// each, in the reader's own group (the visualizer's, the live agent's), so a slow reader never holds the
+// persister back. A topic new to the group is read from its newest records (a live reader has no use for
+// its past); offsets are committed once the handler has dealt with a batch, so the lag gauge says how far
+// behind the reader is. A step that ends closes its subscription.
+import type { DataType } from '../contracts/data-type.ts';
+import { type MarketRecord, dataTopic } from '../contracts/market.ts';
+import { TARGETS } from '../contracts/names.ts';
+import { type Workflow, isTerminal } from '../contracts/workflow.ts';
+import { type MessageBatch, type Reader, consumeForever } from './consume.ts';
+import type { DeadLetterPorts } from './dead-letter.ts';
+import type { Consumed } from './lag-metrics.ts';
 
 export interface LiveStream {
   readonly topic: string;
@@ -29,16 +29,24 @@ export function liveStreamsOf(workflows: readonly Workflow[]): LiveStream[] {
     );
 }
 
+/** Who reads: the function named in logs and dead letters, and its consumer group. */
+export interface LiveReader {
+  readonly fn: string;
+  readonly group: string;
+}
+
 export type RecordsHandler = (stream: LiveStream, batch: MessageBatch<MarketRecord>) => Promise<void>;
 
 export class LiveTopics {
   private readonly readers = new Map<string, { readonly stream: LiveStream; readonly reader: Reader }>();
   private readonly stopping = new Set<Promise<void>>();
   private readonly ports: DeadLetterPorts;
+  private readonly reader: LiveReader;
   private readonly handle: RecordsHandler;
 
-  constructor(ports: DeadLetterPorts, handle: RecordsHandler) {
+  constructor(ports: DeadLetterPorts, reader: LiveReader, handle: RecordsHandler) {
     this.ports = ports;
+    this.reader = reader;
     this.handle = handle;
   }
 
@@ -57,7 +65,7 @@ export class LiveTopics {
       if (this.readers.has(topic)) continue;
       const reader = consumeForever(
         this.ports,
-        { fn: 'visualizer', group: GROUPS.visualizer, topic: dataTopic(topic), fromBeginning: false, deadLetters: false },
+        { fn: this.reader.fn, group: this.reader.group, topic: dataTopic(topic), fromBeginning: false, deadLetters: false },
         async (batch) => {
           await this.handle(stream, batch);
           await batch.commit();
@@ -73,7 +81,7 @@ export class LiveTopics {
   }
 
   subscriptions(): Consumed[] {
-    return [...this.readers.keys()].map((topic) => ({ group: GROUPS.visualizer, topic }));
+    return [...this.readers.keys()].map((topic) => ({ group: this.reader.group, topic }));
   }
 
   async stop(): Promise<void> {

@@ -3,11 +3,11 @@
 // workflows last seen are kept meanwhile, so live data goes on flowing while the orchestrator is away.
 import WebSocket from 'ws';
 import { z } from 'zod';
-import { type Workflow, isTerminal, workflowSchema } from '../../shared/contracts/workflow.ts';
-import { type WorkflowSocketMessage, applyChange, workflowSocketMessageSchema } from '../../shared/contracts/workflow-socket.ts';
-import { errorMessage } from '../../shared/errors.ts';
-import type { Logger } from '../../shared/logger.ts';
-import { backoffDelay } from '../../shared/retry.ts';
+import { type Workflow, isTerminal, workflowSchema } from '../contracts/workflow.ts';
+import { type WorkflowSocketMessage, applyChange, workflowSocketMessageSchema } from '../contracts/workflow-socket.ts';
+import { errorMessage } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import { backoffDelay } from '../retry.ts';
 
 const listSchema = z.object({ workflows: z.array(workflowSchema) });
 /** Ended workflows still shown, newest first. */
