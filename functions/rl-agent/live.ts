@@ -6,8 +6,8 @@
 // the agent keeps, so the very next decision comes from the new version with no gap.
 //
 // Each symbol has a paper position (the agent assumes its decisions are filled), which the observation
-// carries as the policy was trained. Warm-up candles (history the stream sends first) fill the
-// observation window; they are not decided on. Decisions are published before the batch is committed:
+// carries as the policy was trained. A stream is read from its first record: its warm-up candles
+// (history the stream sends first) fill the observation window and are not decided on. Decisions are published before the batch is committed:
 // after a crash a candle may be decided twice, never skipped; a candle already decided (by open time) is
 // not decided again while the process lives.
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -56,6 +56,8 @@ interface SymbolState {
   version: number;
   long: boolean;
   lastDecided: number;
+  /** Told once that its candles are not of the policy's interval. */
+  wrongInterval?: boolean;
 }
 
 export async function startLiveAgent(ports: DeadLetterPorts, options: LiveAgentOptions): Promise<LiveAgent> {
@@ -98,6 +100,17 @@ export async function startLiveAgent(ports: DeadLetterPorts, options: LiveAgentO
         symbols.set(key, state);
       }
       if (candle.open_time <= state.lastDecided) continue;
+      // A policy trained on 5m bars knows nothing of 1m bars: candles of another interval are not decided on.
+      const trainedOn = follower!.current().model.manifest.interval_ms;
+      if (candle.close_time + 1 - candle.open_time !== trainedOn) {
+        if (!state.wrongInterval)
+          logger.warn(
+            { symbol: candle.symbol, interval: candle.interval, trained_on_ms: trainedOn },
+            `not deciding on ${candle.interval} candles: the policy was trained on bars of ${trainedOn} ms`,
+          );
+        state.wrongInterval = true;
+        continue;
+      }
       const bar: PriceBar = { open_time: candle.open_time, open: candle.open, high: candle.high, low: candle.low, close: candle.close, volume: candle.volume };
       const current = state;
       const decided = await follower!.use((active) => {
@@ -128,7 +141,9 @@ export async function startLiveAgent(ports: DeadLetterPorts, options: LiveAgentO
     if (signals.length) logger.debug({ topic: stream.topic, signals: signals.length }, 'decided');
   };
 
-  const topics = new LiveTopics(ports, { fn: LIVE_FN, group: GROUPS.rlAgent }, handle);
+  // From a topic's first record: the stream opens with the warm-up candles the observation needs, and
+  // every closed candle since the stream began gets its decision. A restart resumes at the group's offsets.
+  const topics = new LiveTopics(ports, { fn: LIVE_FN, group: GROUPS.rlAgent, fromBeginning: true }, handle);
   const feed = new WorkflowFeed({
     url: options.orchestratorUrl,
     logger,

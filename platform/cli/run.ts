@@ -1,7 +1,9 @@
 // `streamforge run`: start a workflow and show its progress until it ends. Without an orchestrator at
 // --url (default http://127.0.0.1:$PORT) it runs an embedded platform for the one workflow.
+import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { loadConfig } from '../../shared/config.ts';
+import { errorMessage } from '../../shared/errors.ts';
 import { TARGETS } from '../../shared/contracts/names.ts';
 import { workflowRequestSchema } from '../../shared/contracts/workflow.ts';
 import { listOption, parseOptions } from './args.ts';
@@ -15,9 +17,28 @@ const schema = z.object({
   range: z.string({ error: 'is required, e.g. --range 2024-08-01:2024-08-02 (UTC, half-open)' }),
   url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://127.0.0.1:8080' }).optional(),
   pipeline: listOption('--pipeline graph,train').optional(),
+  options: z.string().optional(),
 });
 
-const FLAG_OF: Record<string, string> = { symbols: '--symbols', types: '--types', time_range: '--range', pipeline: '--pipeline' };
+const FLAG_OF: Record<string, string> = { symbols: '--symbols', types: '--types', time_range: '--range', pipeline: '--pipeline', options: '--options' };
+
+/** --options takes the stages' options as JSON, inline or from a file named after an @. */
+async function readStageOptions(given: string | undefined): Promise<unknown> {
+  if (given === undefined) return undefined;
+  let text = given;
+  if (given.startsWith('@')) {
+    try {
+      text = await readFile(given.slice(1), 'utf8');
+    } catch (error) {
+      throw new UsageError(`--options: cannot read ${given.slice(1)}: ${errorMessage(error)}`);
+    }
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`--options: not JSON (${errorMessage(error)}); e.g. --options '{"walk_forward":{"train_bars":1152,"test_bars":576}}' or --options @options.json`);
+  }
+}
 
 async function reachable(url: string): Promise<boolean> {
   try {
@@ -30,15 +51,23 @@ async function reachable(url: string): Promise<boolean> {
 export async function main(argv: readonly string[]): Promise<number> {
   const { values } = parseOptions(
     argv,
-    { symbols: { type: 'string' }, types: { type: 'string' }, range: { type: 'string' }, url: { type: 'string' }, pipeline: { type: 'string' } },
+    { symbols: { type: 'string' }, types: { type: 'string' }, range: { type: 'string' }, url: { type: 'string' }, pipeline: { type: 'string' }, options: { type: 'string' } },
     schema,
   );
-  const request = { symbols: values.symbols, types: values.types, time_range: values.range, ...(values.pipeline ? { pipeline: values.pipeline } : {}) };
+  const options = await readStageOptions(values.options);
+  const request = {
+    symbols: values.symbols,
+    types: values.types,
+    time_range: values.range,
+    ...(values.pipeline ? { pipeline: values.pipeline } : {}),
+    ...(options !== undefined ? { options } : {}),
+  };
   const checked = workflowRequestSchema.safeParse(request);
   if (!checked.success) {
     const issue = checked.error.issues[0]!;
-    const [field, index] = issue.path;
-    throw new UsageError(`${FLAG_OF[String(field)] ?? String(field)}${index === undefined ? '' : ` (item ${Number(index) + 1})`}: ${issue.message}`);
+    const [field, ...rest] = issue.path;
+    const where = field === 'options' ? (rest.length ? ` (${rest.join('.')})` : '') : rest[0] === undefined ? '' : ` (item ${Number(rest[0]) + 1})`;
+    throw new UsageError(`${FLAG_OF[String(field)] ?? String(field)}${where}: ${issue.message}`);
   }
   if (values.url && !(await reachable(values.url))) throw new UsageError(`--url: no orchestrator answers at ${values.url}`);
   const config = loadConfig();

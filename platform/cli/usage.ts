@@ -8,9 +8,11 @@ export const USAGE = `Usage: streamforge <command> [options]
 Commands:
   up                      run the whole platform locally (orchestrator on $PORT, default 8080; the live
                           market page on $VISUALIZER_PORT, default 8093)
-  run --symbols A,B --types api_candles_5m,api_trades --range 2024-08-01:2024-08-02 [--pipeline graph,train] [--url URL]
-                          start a workflow and show live progress until it ends (--pipeline: build the
-                          symbol graph, then train a GNN on it); without an
+  run --symbols A,B --types api_candles_5m,api_trades --range 2024-08-01:2024-08-02 [--pipeline graph,train] [--options JSON|@file] [--url URL]
+                          start a workflow and show live progress until it ends (--pipeline: graph,train
+                          builds the symbol graph and trains a GNN on it; rl_train,backtest trains the
+                          PPO agent walk-forward and backtests it; --options: the stages' options as
+                          JSON); without an
                           orchestrator at --url (default http://127.0.0.1:$PORT) it runs one embedded
   sim [--port N] [--seed S] [--speed X] [--market-path swings|random-walk|cycles]
                           serve the Binance-compatible exchange simulator alone (REST and

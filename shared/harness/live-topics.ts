@@ -1,8 +1,8 @@
 // The data topics of the live steps (loader-ws) of workflows that have not ended: one bus subscription
 // each, in the reader's own group (the visualizer's, the live agent's), so a slow reader never holds the
-// persister back. A topic new to the group is read from its newest records (a live reader has no use for
-// its past); offsets are committed once the handler has dealt with a batch, so the lag gauge says how far
-// behind the reader is. A step that ends closes its subscription.
+// persister back. A topic new to the group is read from its newest records, or from its first for a
+// reader that needs the stream's history; offsets are committed once the handler has dealt with a batch,
+// so the lag gauge says how far behind the reader is. A step that ends closes its subscription.
 import type { DataType } from '../contracts/data-type.ts';
 import { type MarketRecord, dataTopic } from '../contracts/market.ts';
 import { TARGETS } from '../contracts/names.ts';
@@ -33,6 +33,11 @@ export function liveStreamsOf(workflows: readonly Workflow[]): LiveStream[] {
 export interface LiveReader {
   readonly fn: string;
   readonly group: string;
+  /**
+   * Where a topic new to the group is read from: its newest records (default: a live view has no use for
+   * the past), or its first, for a reader that needs the history the stream opens with (the warm-up candles).
+   */
+  readonly fromBeginning?: boolean;
 }
 
 export type RecordsHandler = (stream: LiveStream, batch: MessageBatch<MarketRecord>) => Promise<void>;
@@ -65,7 +70,7 @@ export class LiveTopics {
       if (this.readers.has(topic)) continue;
       const reader = consumeForever(
         this.ports,
-        { fn: this.reader.fn, group: this.reader.group, topic: dataTopic(topic), fromBeginning: false, deadLetters: false },
+        { fn: this.reader.fn, group: this.reader.group, topic: dataTopic(topic), fromBeginning: this.reader.fromBeginning ?? false, deadLetters: false },
         async (batch) => {
           await this.handle(stream, batch);
           await batch.commit();
