@@ -1,22 +1,11 @@
 // Backtest runs for the results store's tests: valid by the contract's schema, with the awkward values
 // a real run has (fractional prices with full float precision, negative returns, skipped folds, a
 // workflow or none), generated from a seed so a failure can be replayed.
+import { seededRandom as random } from '../shared/ml/random.ts';
 import { type BacktestRun, backtestRunSchema, type Performance, type StrategyName, type StrategyResult } from '../shared/contracts/backtest.ts';
 
 const BAR_MS = 300_000;
 const START = Date.UTC(2024, 7, 1);
-
-/** A small deterministic generator (mulberry32): the same seed gives the same run. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 export interface SampleRunOptions {
   readonly runId: string;

@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { type GraphDoc, VERTEX_FEATURES } from '../../shared/contracts/graph.ts';
 import { describeInvalid, errorMessage, NonRetriableError } from '../../shared/errors.ts';
+import { modelFiles, WEIGHTS_FILE } from '../../shared/ml/model-files.ts';
 import { TFJS_MODEL_FILE, tfjsProblem, tfjsWeightPaths } from '../../shared/models/tfjs.ts';
 import { predictProbabilities } from './evaluate.ts';
 import { ADJACENCY_INPUT } from './gcn.ts';
@@ -13,7 +14,7 @@ import type { FeatureScaler } from './scaler.ts';
 import { useCpuBackend } from '../../shared/ml/tf.ts';
 
 export const MODEL_FILE = TFJS_MODEL_FILE;
-export const WEIGHTS_FILE = 'weights.bin';
+export { WEIGHTS_FILE };
 export const PREPROCESSING_FILE = 'preprocessing.json';
 
 export const preprocessingSchema = z.strictObject({
@@ -34,22 +35,8 @@ export function preprocessingFor(graph: GraphDoc, scaler: FeatureScaler): Prepro
 
 /** model.json, weights.bin and preprocessing.json, by file name. */
 export async function saveGcn(model: tf.LayersModel, preprocessing: Preprocessing): Promise<Map<string, Uint8Array>> {
-  const files = new Map<string, Uint8Array>();
-  await model.save(
-    tf.io.withSaveHandler(async (artifacts) => {
-      const weights = new Uint8Array(tf.io.CompositeArrayBuffer.join(artifacts.weightData));
-      const modelJson: tf.io.ModelJSON = {
-        modelTopology: artifacts.modelTopology as tf.io.ModelJSON['modelTopology'],
-        format: artifacts.format,
-        generatedBy: artifacts.generatedBy,
-        convertedBy: artifacts.convertedBy,
-        weightsManifest: [{ paths: [WEIGHTS_FILE], weights: artifacts.weightSpecs ?? [] }],
-      };
-      files.set(MODEL_FILE, utf8(JSON.stringify(modelJson)));
-      files.set(WEIGHTS_FILE, weights);
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: weights.byteLength } };
-    }),
-  );
+  const files = await modelFiles(model);
+
   files.set(PREPROCESSING_FILE, utf8(JSON.stringify(preprocessing, null, 2)));
   return files;
 }

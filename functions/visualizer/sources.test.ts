@@ -45,8 +45,9 @@ describe('visualizer sources', () => {
     expect(down).toMatchObject({ orchestrator: 'down', bus: 'up', live: { candles: false, trades: false, depth: false, workflows: [] } });
     expect(down.reason).toContain(`orchestrator at http://127.0.0.1:${orchestratorPort} unreachable: connect ECONNREFUSED`);
 
-    orchestrator = await startTestPlatform({ PORT: String(orchestratorPort) });
+    // Counted before the platform starts: its API answers before it has finished starting.
     const seen = page.messages.length;
+    orchestrator = await startTestPlatform({ PORT: String(orchestratorPort) });
     expect(
       await page.next(
         ofType('source', (m) => m.orchestrator === 'up'),

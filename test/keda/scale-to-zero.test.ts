@@ -46,7 +46,7 @@ const atZero = async () => {
   const status = await clusterStatus(state);
   return (
     [...status.scaledJobs, ...status.scaledObjects].every((s) => s.activeJobs === 0 && s.pods === 0) &&
-    ['loader', 'loader-ws', 'persister', 'graph-builder', 'gnn-trainer'].every((fn) => processesOf(fn).length === 0)
+    ['loader', 'loader-ws', 'persister', 'graph-builder', 'gnn-trainer', 'rl-agent', 'backtester'].every((fn) => processesOf(fn).length === 0)
   );
 };
 
@@ -59,13 +59,13 @@ describe('scale to zero with the real KEDA operator', () => {
   afterAll(async () => {
     await fetch(`${state?.restUrl}/sim/faults/release`, { method: 'POST' }).catch(() => undefined);
     await clusterDown(NAME);
-    for (const fn of ['loader', 'loader-ws', 'persister', 'graph-builder', 'gnn-trainer', 'orchestrator']) expect(processesOf(fn), fn).toEqual([]);
+    for (const fn of ['loader', 'loader-ws', 'persister', 'graph-builder', 'gnn-trainer', 'rl-agent', 'backtester', 'orchestrator']) expect(processesOf(fn), fn).toEqual([]);
   });
 
   it('wakes the functions from zero on lag, runs the workflow to exact counts, and goes back to zero', async () => {
     const before = await clusterStatus(state);
     expect(before.scaledJobs.sort((a, b) => a.name.localeCompare(b.name))).toEqual(
-      ['gnn-trainer', 'graph-builder', 'loader'].map((name) => ({ name, kind: 'ScaledJob', lag: 0, activeJobs: 0, pods: 0 })),
+      ['backtester', 'gnn-trainer', 'graph-builder', 'loader', 'rl-agent'].map((name) => ({ name, kind: 'ScaledJob', lag: 0, activeJobs: 0, pods: 0 })),
     );
     expect(before.scaledObjects).toEqual([
       { name: 'loader-ws', kind: 'ScaledObject', lag: 0, activeJobs: 0, pods: 0 },

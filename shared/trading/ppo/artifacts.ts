@@ -6,13 +6,14 @@ import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { describeInvalid, errorMessage, NonRetriableError } from '../../errors.ts';
 import { useCpuBackend } from '../../ml/tf.ts';
+import { modelFiles, WEIGHTS_FILE } from '../../ml/model-files.ts';
 import { TFJS_MODEL_FILE, tfjsProblem, tfjsWeightPaths } from '../../models/tfjs.ts';
 import { ACTIONS } from '../execution.ts';
 import { inputSizeOf } from './forward.ts';
 import { observationSize, RETURN_CLIP, RETURN_SCALE, RSI_PERIOD } from './observation.ts';
 
 export const MODEL_FILE = TFJS_MODEL_FILE;
-export const WEIGHTS_FILE = 'weights.bin';
+export { WEIGHTS_FILE };
 export const POLICY_FILE = 'policy.json';
 
 export const policyMetaSchema = z.strictObject({
@@ -34,22 +35,8 @@ export function policyMeta(window: number, steps: number): PolicyMeta {
 /** The three files by path, each under `prefix` (empty, or ending in `/`). */
 export async function savePolicy(actor: tf.LayersModel, meta: PolicyMeta, prefix = ''): Promise<Map<string, Uint8Array>> {
   checkPrefix(prefix);
-  const files = new Map<string, Uint8Array>();
-  await actor.save(
-    tf.io.withSaveHandler(async (artifacts) => {
-      const weights = new Uint8Array(tf.io.CompositeArrayBuffer.join(artifacts.weightData));
-      const modelJson: tf.io.ModelJSON = {
-        modelTopology: artifacts.modelTopology as tf.io.ModelJSON['modelTopology'],
-        format: artifacts.format,
-        generatedBy: artifacts.generatedBy,
-        convertedBy: artifacts.convertedBy,
-        weightsManifest: [{ paths: [WEIGHTS_FILE], weights: artifacts.weightSpecs ?? [] }],
-      };
-      files.set(prefix + MODEL_FILE, utf8(JSON.stringify(modelJson)));
-      files.set(prefix + WEIGHTS_FILE, weights);
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: weights.byteLength } };
-    }),
-  );
+  const files = await modelFiles(actor, prefix);
+
   files.set(prefix + POLICY_FILE, utf8(JSON.stringify(meta, null, 2)));
   return files;
 }
