@@ -10,7 +10,6 @@ import type { Score, TrainOptions, TrainOutcome } from '../../shared/contracts/p
 import { timeRangeSchema } from '../../shared/contracts/time-range.ts';
 import { NonRetriableError } from '../../shared/errors.ts';
 import type { FunctionDefinition, StepContext, StepResult } from '../../shared/harness/function.ts';
-import { ModelNotFoundError } from '../../shared/models/errors.ts';
 import { ModelRegistry } from '../../shared/models/registry.ts';
 import type { GcnDataset } from './dataset.ts';
 import type { EpochProgress } from './train.ts';
@@ -137,13 +136,8 @@ const hyperparameters = (t: TrainOptions) => ({
  * it stays (the new version is still the challenger).
  */
 async function challengeChampion(registry: ModelRegistry, name: string, graph: GraphDoc, dataset: GcnDataset, test: Score): Promise<{ moves: boolean; reason: string }> {
-  let current: Awaited<ReturnType<ModelRegistry['resolve']>>;
-  try {
-    current = await registry.resolve(`models:/${name}@champion`);
-  } catch (error) {
-    if (error instanceof ModelNotFoundError) return { moves: true, reason: "moved to this version, the model's first" };
-    throw error;
-  }
+  const current = await registry.find(`models:/${name}@champion`);
+  if (!current) return { moves: true, reason: "moved to this version, the model's first" };
   const [{ loadGcn }, { evaluateModel }] = await Promise.all([import('./artifacts.ts'), import('./evaluate.ts')]);
   const loaded = await loadGcn((await registry.load(current)).files);
   try {

@@ -2,7 +2,6 @@
 // the champion on this run's last test period, both after costs. The champion trades that period with its
 // newest policy trained before it began (the backtest's rule), so neither is scored on bars it has seen;
 // a champion with no such policy cannot be compared out of sample, and stays.
-import { ModelNotFoundError } from '../../shared/models/errors.ts';
 import type { ModelRegistry } from '../../shared/models/registry.ts';
 import { runWalkForward } from '../../shared/trading/walk-forward.ts';
 import type { WorkflowBars } from '../../shared/trading/workflow-bars.ts';
@@ -13,13 +12,8 @@ import { chooseFrom } from '../../shared/trading/ppo/fold-policy.ts';
 const TIE = 1e-6;
 
 export async function challengeChampion(registry: ModelRegistry, name: string, data: WorkflowBars, last: FoldScores['lastFold']): Promise<{ moves: boolean; reason: string }> {
-  let current: Awaited<ReturnType<ModelRegistry['resolve']>>;
-  try {
-    current = await registry.resolve(`models:/${name}@champion`);
-  } catch (error) {
-    if (error instanceof ModelNotFoundError) return { moves: true, reason: "moved to this version, the model's first" };
-    throw error;
-  }
+  const current = await registry.find(`models:/${name}@champion`);
+  if (!current) return { moves: true, reason: "moved to this version, the model's first" };
   const stays = `stays at version ${current.version}`;
   const { loadPolicyPackage } = await import('../../shared/trading/ppo/package.ts');
   const pkg = await loadPolicyPackage((await registry.load(current)).files);

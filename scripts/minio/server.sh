@@ -28,25 +28,9 @@ source "$here/../lib/ports.sh"
 # shellcheck source=../lib/processes.sh
 source "$here/../lib/processes.sh"
 
-cmd="${1:-}"
-[[ -n "$cmd" ]] || usage
-shift
-port=19000
-dir=""
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --port) port="${2:?--port needs a value}"; shift 2 ;;
-    --port=*) port="${1#*=}"; shift ;;
-    --dir) dir="${2:?--dir needs a value}"; shift 2 ;;
-    --dir=*) dir="${1#*=}"; shift ;;
-    -h | --help) usage ;;
-    *) log "unknown argument: $1"; usage ;;
-  esac
-done
-if ! [[ "$port" =~ ^[0-9]+$ ]] || ((port < 1 || port > 65535)); then
-  log "bad port: $port"
-  exit 2
-fi
+# shellcheck source=../lib/server-args.sh
+source "$here/../lib/server-args.sh"
+parse_server_args 19000 "$@"
 state_file="$state_root/server.$port.dir"
 
 # The pid of the server whose directory is $1, if it is alive and really is this server.

@@ -173,6 +173,16 @@ export class ModelRegistry {
   }
 
   /** The version a reference (`models:/gcn/3`, `gcn@champion`, `gcn/latest`) points at now. */
+  /** What the reference points at, or undefined when no such model, version or alias exists. */
+  async find(reference: string | ModelReference): Promise<ModelVersion | undefined> {
+    try {
+      return await this.resolve(reference);
+    } catch (error) {
+      if (error instanceof ModelNotFoundError) return undefined;
+      throw error;
+    }
+  }
+
   async resolve(reference: string | ModelReference): Promise<ModelVersion> {
     return (await this.resolveWithChange(reference)).version;
   }
