@@ -86,10 +86,8 @@ async function train(ctx: StepContext, options: RlAgentOptions): Promise<StepRes
         },
       );
       steps += result.steps;
-      if (previous) {
-        previous.critic.dispose();
-        if (!trained.some((t) => t.actor === previous!.actor)) previous.actor.dispose();
-      }
+      // The previous fold's actor stays in `trained`; only its critic is done with.
+      previous?.critic.dispose();
       previous = { actor: result.actor, critic: result.critic };
       trained.push({ span, actor: result.actor });
     }

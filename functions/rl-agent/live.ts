@@ -12,7 +12,7 @@
 // not decided again while the process lives.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GROUPS } from '../../shared/contracts/names.ts';
-import type { Candle } from '../../shared/contracts/market.ts';
+import type { Candle, MarketRecord } from '../../shared/contracts/market.ts';
 import { type Signal, signalsTopic } from '../../shared/contracts/signals.ts';
 import type { MessageBatch } from '../../shared/harness/consume.ts';
 import type { DeadLetterPorts } from '../../shared/harness/dead-letter.ts';
@@ -88,7 +88,7 @@ export async function startLiveAgent(ports: DeadLetterPorts, options: LiveAgentO
     return policy;
   };
 
-  const handle = async (stream: LiveStream, batch: MessageBatch<import('../../shared/contracts/market.ts').MarketRecord>) => {
+  const handle = async (stream: LiveStream, batch: MessageBatch<MarketRecord>) => {
     const signals: Signal[] = [];
     for (const { value } of batch.messages) {
       if (value.kind !== 'candle' || value.partial) continue;

@@ -23,29 +23,17 @@ usage() {
   exit 2
 }
 
-cmd="${1:-}"
-[[ -n "$cmd" ]] || usage
-shift
-port=19092
-dir=""
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --port) port="${2:?--port needs a value}"; shift 2 ;;
-    --port=*) port="${1#*=}"; shift ;;
-    --dir) dir="${2:?--dir needs a value}"; shift 2 ;;
-    --dir=*) dir="${1#*=}"; shift ;;
-    -h|--help) usage ;;
-    *) echo "broker.sh: unknown argument: $1" >&2; usage ;;
-  esac
-done
-if ! [[ "$port" =~ ^[0-9]+$ ]] || ((port < 1 || port > 65534)); then
-  echo "broker.sh: bad port: $port" >&2
+log() { echo "broker.sh: $*" >&2; }
+# shellcheck source=../lib/server-args.sh
+source "$here/../lib/server-args.sh"
+parse_server_args 19092 "$@"
+# The controller listens on the next port.
+if ((port > 65534)); then
+  log "bad port: $port"
   exit 2
 fi
 cport=$((port + 1))
 state_file="$state_root/broker.$port.dir"
-
-log() { echo "broker.sh: $*" >&2; }
 
 # True when something accepts TCP connections on 127.0.0.1:$1.
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }

@@ -44,3 +44,24 @@ stop_recorded() {
   forget "$d"
   log "stopped $what on port $port (pid $pid)"
 }
+
+# The first thing a start does: 0 when the server recorded for $port already runs (it says so and prints
+# its settings; the caller returns), 1 when a new one may start (a stale record dropped). Something else
+# holding the port ends the script. The caller defines live_pid, forget, settings, $state_file and $port.
+running_or_free() {
+  local d
+  d="$(cat "$state_file" 2>/dev/null || true)"
+  if [[ -n "$d" ]]; then
+    if live_pid "$d" >/dev/null; then
+      log "already running on port $port (dir $d)"
+      settings "$d"
+      return 0
+    fi
+    forget "$d"
+  fi
+  if port_open "$port"; then
+    log "port $port on 127.0.0.1 is already in use"
+    exit 1
+  fi
+  return 1
+}

@@ -71,19 +71,7 @@ do_stop() { stop_recorded MinIO 10; }
 do_start() {
   local d pid exe t0 deadline
   t0=$(date +%s%N)
-  d="$(cat "$state_file" 2>/dev/null || true)"
-  if [[ -n "$d" ]]; then
-    if live_pid "$d" >/dev/null; then
-      log "already running on port $port (dir $d)"
-      settings "$d"
-      return 0
-    fi
-    forget "$d"
-  fi
-  if port_open "$port"; then
-    log "port $port on 127.0.0.1 is already in use"
-    return 1
-  fi
+  running_or_free && return 0
   exe="$("$here/build.sh")"
 
   if [[ -z "$dir" ]]; then

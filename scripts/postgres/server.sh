@@ -166,19 +166,7 @@ init_cluster() {
 do_start() {
   local d pid bin t0 temporary=no
   t0=$(date +%s%N)
-  d="$(cat "$state_file" 2>/dev/null || true)"
-  if [[ -n "$d" ]]; then
-    if live_pid "$d" >/dev/null; then
-      log "already running on port $port (dir $d)"
-      settings "$d"
-      return 0
-    fi
-    forget "$d"
-  fi
-  if port_open "$port"; then
-    log "port $port on 127.0.0.1 is already in use"
-    return 1
-  fi
+  running_or_free && return 0
   bin="$(bin_dir)"
 
   if [[ -z "$dir" ]]; then
