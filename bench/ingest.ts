@@ -17,9 +17,11 @@ export interface IngestResult {
 
 const quiet = new ProgressView({ isTTY: false, write: () => true });
 
-export async function benchIngest(symbols: string[], types: string[], range: string, env: Record<string, string> = {}): Promise<IngestResult> {
+/** `metrics: false` detaches the metrics listeners, so the run shows what the catalog costs. */
+export async function benchIngest(symbols: string[], types: string[], range: string, env: Record<string, string> = {}, { metrics = true } = {}): Promise<IngestResult> {
   const dataDir = await mkdtemp(join(tmpdir(), 'sf-bench-'));
   const platform = await startLocalPlatform(loadConfig({ PORT: '0', SIM_PORT: '0', VISUALIZER_PORT: '0', HOST: '127.0.0.1', ...env, DATA_DIR: dataDir }), silentLogger);
+  if (!metrics) platform.ports.detachMetrics();
   try {
     const started = performance.now();
     const id = await startWorkflow(platform.url, { symbols, types, time_range: range });
@@ -33,4 +35,39 @@ export async function benchIngest(symbols: string[], types: string[], range: str
     await platform.stop();
     await rm(dataDir, { recursive: true, force: true });
   }
+}
+
+export interface MetricsCost {
+  readonly workload: string;
+  readonly runs: number;
+  /** Median records/s with the metrics listeners attached, and detached. */
+  readonly withMetrics: number;
+  readonly withoutMetrics: number;
+  /** Throughput lost to metrics, in percent of the run without them (negative: within noise, faster). */
+  readonly costPercent: number;
+}
+
+const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+/** The same ingest, alternately with and without the metrics listeners, `runs` times each; medians compared. */
+export async function benchMetricsCost(symbols: string[], types: string[], range: string, runs = 3): Promise<MetricsCost> {
+  const withMetrics: number[] = [];
+  const withoutMetrics: number[] = [];
+  let workload = '';
+  for (let run = 0; run < runs; run++) {
+    const on = await benchIngest(symbols, types, range, {}, { metrics: true });
+    const off = await benchIngest(symbols, types, range, {}, { metrics: false });
+    if (on.records !== off.records) throw new Error(`runs stored different counts: ${on.records} with metrics, ${off.records} without`);
+    withMetrics.push(on.recordsPerSecond);
+    withoutMetrics.push(off.recordsPerSecond);
+    workload = on.workload;
+  }
+  const a = median(withMetrics);
+  const b = median(withoutMetrics);
+  return { workload, runs, withMetrics: a, withoutMetrics: b, costPercent: ((b - a) / b) * 100 };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const cost = await benchMetricsCost(['BTCUSDT', 'ETHUSDT', 'SOLUSDT'], ['api_candles_1m', 'api_trades'], '2024-08-01:2024-08-08');
+  console.log(cost);
 }

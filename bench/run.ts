@@ -4,7 +4,7 @@ import { cpus } from 'node:os';
 import { benchBundles } from './bundles.ts';
 import { benchColdPath } from './cold-path.ts';
 import { benchColdStart } from './cold-start.ts';
-import { benchIngest } from './ingest.ts';
+import { benchIngest, benchMetricsCost } from './ingest.ts';
 import { type LatencyFigures, benchLiveLatency } from './live-latency.ts';
 import { benchMemory } from './memory.ts';
 import { benchPipeline } from './pipeline.ts';
@@ -49,6 +49,11 @@ async function main() {
   log(`| ingest, end to end (embedded) | ${day.workload} | ${fmt(day.records)} records in ${fmt(day.seconds, 2)} s = **${fmt(day.recordsPerSecond)} records/s** |`);
   const week = await benchIngest(...WEEK);
   log(`| ingest, end to end (embedded) | ${week.workload} | ${fmt(week.records)} records in ${fmt(week.seconds, 2)} s = **${fmt(week.recordsPerSecond)} records/s** |`);
+
+  const cost = await benchMetricsCost(...WEEK);
+  log(
+    `| cost of metrics (embedded ingest) | ${cost.workload}, alternately with the metrics listeners attached and detached, median of ${cost.runs} each | with metrics **${fmt(cost.withMetrics)} records/s**, without ${fmt(cost.withoutMetrics)} records/s: **${fmt(cost.costPercent, 1)} %** |`,
+  );
 
   const pipeline = await benchPipeline();
   const g = pipeline.graph;

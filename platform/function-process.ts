@@ -7,7 +7,7 @@ import { healthRoutes } from '../shared/http/health.ts';
 import { serveApp } from '../shared/http/serve.ts';
 import type { Logger } from '../shared/logger.ts';
 import { createPorts, readinessChecks } from './ports.ts';
-import { functionNamed } from './registry.ts';
+import { functionNamed, groupOwner } from './registry.ts';
 
 export interface FunctionProcess {
   readonly url: string;
@@ -27,7 +27,8 @@ export async function startFunctionProcess(name: string, config: Config, logger:
   const started = await spec.start({ config, ports, restUrl: config.exchange.restUrl });
   const app = started.app ?? new Hono();
   app.route('/', healthRoutes(ports.registry, readinessChecks(ports, { objects: spec.usesObjects === true })));
-  instrumentBus(ports.registry, ports.bus, () => started.subscriptions());
+  instrumentBus(ports.registry, ports.bus, () => started.subscriptions(), groupOwner);
+  ports.instrumentation.emit('function.started', { fn: spec.name });
   const http = await serveApp(app, config.port ?? spec.port, config.host ?? CONTAINER_HOST);
   const detach = started.attach?.(http);
   return {

@@ -9,7 +9,7 @@ import type { Logger } from '../shared/logger.ts';
 import type { ExchangeSim } from '../functions/exchange-sim/index.ts';
 import type { WorkflowEngine } from '../functions/orchestrator/index.ts';
 import { createPorts, type PlatformPorts, readinessChecks } from './ports.ts';
-import { FUNCTIONS, type FunctionContext, type StartedFunction, functionNamed } from './registry.ts';
+import { FUNCTIONS, type FunctionContext, type StartedFunction, functionNamed, groupOwner } from './registry.ts';
 
 export interface LocalPlatform {
   readonly url: string;
@@ -43,7 +43,8 @@ export async function startLocalPlatform(config: Config, logger: Logger): Promis
   const restUrl = config.exchange.restUrl ?? sim!.url;
   const context: FunctionContext = { config, ports, restUrl };
   const steps: StartedFunction[] = [];
-  for (const spec of FUNCTIONS.filter((f) => f.target)) steps.push(await spec.start(context));
+  const stepSpecs = FUNCTIONS.filter((f) => f.target);
+  for (const spec of stepSpecs) steps.push(await spec.start(context));
   const orchestrator = await functionNamed('orchestrator').start(context);
   const app = orchestrator.app!;
   app.route('/', healthRoutes(ports.registry, readinessChecks(ports, { objects: true })));
@@ -57,7 +58,8 @@ export async function startLocalPlatform(config: Config, logger: Logger): Promis
   const detachVisualizer = visualizer.attach?.(visualizerHttp);
   // The live PPO agent follows the same orchestrator; it decides once models:/ppo@champion exists.
   const liveAgent = await functionNamed('rl-agent-live').start({ ...context, config: { ...config, visualizer: { ...config.visualizer, orchestratorUrl: http.url } } });
-  instrumentBus(ports.registry, ports.bus, () => [...steps, orchestrator, visualizer, liveAgent].flatMap((fn) => fn.subscriptions()));
+  instrumentBus(ports.registry, ports.bus, () => [...steps, orchestrator, visualizer, liveAgent].flatMap((fn) => fn.subscriptions()), groupOwner);
+  for (const spec of [...stepSpecs, ...['orchestrator', 'visualizer', 'rl-agent-live'].map(functionNamed)]) ports.instrumentation.emit('function.started', { fn: spec.name });
   return {
     url: http.url,
     visualizerUrl: visualizerHttp.url,

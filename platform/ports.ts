@@ -15,6 +15,8 @@ import type { Store } from '../shared/ports/store.ts';
 
 export interface PlatformPorts extends Ports {
   readonly registry: Registry;
+  /** Stops feeding the registry from the instrumentation events (the benchmark prices the metrics with it). */
+  detachMetrics(): void;
   close(): Promise<void>;
 }
 
@@ -92,6 +94,7 @@ export async function createPorts(config: Config, logger: Logger): Promise<Platf
     logger,
     instrumentation,
     registry,
+    detachMetrics: unsubscribe,
     async close() {
       unsubscribe();
       await bus.close();

@@ -160,12 +160,16 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
         silenceTimeoutMs: config.workflow.silenceTimeoutMs,
         dataTopicGraceMs: config.workflow.dataTopicGraceMs,
       });
+      // Its workflow metrics start from the workflows left running, before a restart's recovery settles them.
+      const running = (await orchestrator.engine.list({ status: 'running', limit: 10_000 })).length;
+      const functions = FUNCTIONS.flatMap((f) => (f.target ? [{ target: f.target, fn: f.name }] : []));
+      ports.instrumentation.emit('orchestrator.started', { functions, running });
       await orchestrator.engine.start();
       return {
         app: orchestrator.app,
         engine: orchestrator.engine,
         attach: (http) => attachWorkflowSocket(http.server, orchestrator.engine),
-        subscriptions: () => [{ group: GROUPS.orchestrator, topic: eventsTopic.name }],
+        subscriptions: () => [{ group: GROUPS.orchestrator, topic: eventsTopic.name }, ...commandSubscriptions()],
         stop: () => orchestrator.engine.stop(),
       };
     },
@@ -353,6 +357,14 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     },
   },
 ];
+
+/** The function that reads in a consumer group: the `fn` of its lag. */
+export function groupOwner(group: string): string {
+  return FUNCTIONS.find((f) => f.groups.includes(group))?.name ?? 'unknown';
+}
+
+/** Every step function's command group and topic: the orchestrator reports their lag even while a function runs no instance. */
+const commandSubscriptions = (): Consumed[] => FUNCTIONS.flatMap((f) => (f.target ? [{ group: commandGroupFor(f.target), topic: controlTopicFor(f.target).name }] : []));
 
 export function functionNamed(name: string): FunctionSpec {
   const spec = FUNCTIONS.find((f) => f.name === name);

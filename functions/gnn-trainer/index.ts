@@ -86,6 +86,7 @@ async function train(ctx: StepContext, options: GnnTrainerOptions): Promise<Step
       artifacts: [...files].map(([path, body]) => ({ path, body })),
       signal,
     });
+    ctx.instrumentation.emit('model.registered', { fn: 'gnn-trainer', model: settings.model, version: version.version });
     await registry.setAlias(settings.model, 'challenger', version.version);
     if (champion.moves) await registry.setAlias(settings.model, 'champion', version.version);
     const registered = await registry.resolve(version.uri);

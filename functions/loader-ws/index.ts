@@ -10,7 +10,7 @@ import { TARGETS } from '../../shared/contracts/names.ts';
 import { NonRetriableError } from '../../shared/errors.ts';
 import { deadLetter } from '../../shared/harness/dead-letter.ts';
 import type { FunctionDefinition, StepContext, StepResult } from '../../shared/harness/function.ts';
-import { publishOrDeadLetter } from '../../shared/harness/publish.ts';
+import { publish, publishOrDeadLetter } from '../../shared/harness/publish.ts';
 import { type ConnectionNotice, StreamConnection, type StreamConnectionOptions } from './connection.ts';
 import { Inbox } from './inbox.ts';
 import { type Counters, type HandlerSettings, handlerFor } from './streams.ts';
@@ -79,12 +79,13 @@ async function stream(ctx: StepContext, options: LoaderWsOptions): Promise<StepR
   const connection = new StreamConnection({ baseUrl: options.wsUrl, streams: handler.streams, onFrame: (frame) => inbox.push(frame), onNotice: noticed, ...options.connection });
 
   const source = `${options.wsUrl}/stream?streams=${handler.streams.join('/')}`;
-  const publish = async (records: MarketRecord[]) => {
+  const publishLive = async (records: MarketRecord[]) => {
     const published = await publishOrDeadLetter(ctx, FN, topic, records, source);
     memo.sent += records.filter(counts).length;
     const now = Date.now();
     const latencies = records.flatMap((r) => (r.kind !== 'end' && r.event_time !== undefined ? [now - r.event_time] : []));
-    if (latencies.length) ctx.instrumentation.emit('live.published', { fn: FN, stream: type.kind, latenciesMs: latencies });
+    if (latencies.length)
+      ctx.instrumentation.emit('live.published', { fn: FN, stream: formatDataType(type), symbol: command.symbol, queueId: command.queue_id, latenciesMs: latencies });
     return published;
   };
   const summary = () => `${memo.sent} records live (${memo.reconnects} reconnects, ${memo.counters.backfilled} backfilled from REST, ${memo.counters.resyncs} order-book resyncs)`;
@@ -105,7 +106,7 @@ async function stream(ctx: StepContext, options: LoaderWsOptions): Promise<StepR
         logger.warn({ reason: bad.reason, frame: bad.text }, 'skipped a stream message');
         await deadLetter(ctx, FN, { key: command.symbol, value: bad.text, source }, bad.reason);
       }
-      if (handled.records.length) await publish(handled.records);
+      if (handled.records.length) await publishLive(handled.records);
       ended = handled.ended;
       if (Date.now() - lastReport >= (options.reportEveryMs ?? 1000)) {
         lastReport = Date.now();
@@ -116,6 +117,6 @@ async function stream(ctx: StepContext, options: LoaderWsOptions): Promise<StepR
     connection.close();
   }
   signal.throwIfAborted();
-  await publishOrDeadLetter(ctx, FN, topic, [{ kind: 'end', symbol: command.symbol, records: memo.sent, gaps: [] }], FN);
+  await publish(ctx.bus, topic, [{ kind: 'end', symbol: command.symbol, records: memo.sent, gaps: [] }]);
   return { records_written: memo.sent, message: `Range ended: ${summary()}` };
 }

@@ -9,7 +9,7 @@ import { TARGETS } from '../../shared/contracts/names.ts';
 import type { TimeRange } from '../../shared/contracts/time-range.ts';
 import { NonRetriableError } from '../../shared/errors.ts';
 import type { FunctionDefinition, StepContext, StepResult } from '../../shared/harness/function.ts';
-import { publishOrDeadLetter } from '../../shared/harness/publish.ts';
+import { publish, publishOrDeadLetter } from '../../shared/harness/publish.ts';
 import { type CandleCursor, candlePages, startCandles } from '../../shared/binance/kline-pages.ts';
 import { findGaps } from './candles.ts';
 import { type TradeCursor, startTrades, tradePages } from './trades.ts';
@@ -60,7 +60,7 @@ async function load(ctx: StepContext, options: LoaderOptions): Promise<StepResul
   await ctx.bus.ensureTopic(topic.name, { partitions: 1 });
 
   let lastReport = 0;
-  const publish = async (records: readonly MarketRecord[], source: string) => {
+  const publishPage = async (records: readonly MarketRecord[], source: string) => {
     const published = await publishOrDeadLetter(ctx, 'loader', topic, records, `${options.restUrl}${source}`);
     if (Date.now() - lastReport >= (options.reportEveryMs ?? 500)) {
       lastReport = Date.now();
@@ -74,7 +74,7 @@ async function load(ctx: StepContext, options: LoaderOptions): Promise<StepResul
   if (type.kind === 'candles') {
     state.candles ??= startCandles(range, type.interval);
     for await (const page of candlePages(rest, command.symbol, type.interval, range, state.candles, signal)) {
-      const published = await publish(page.candles, '/api/v3/klines');
+      const published = await publishPage(page.candles, '/api/v3/klines');
       if (!page.warmup) {
         state.sent += published;
         state.openTimes.push(...page.candles.map((c) => c.open_time));
@@ -84,12 +84,12 @@ async function load(ctx: StepContext, options: LoaderOptions): Promise<StepResul
     detail = gaps.length ? `; ${gaps.length} gap(s) reported by the exchange, first ${iso(gaps[0]!.from)}–${iso(gaps[0]!.to)}` : '';
   } else {
     state.trades ??= startTrades(range);
-    for await (const page of tradePages(rest, command.symbol, range, state.trades, signal)) state.sent += await publish(page, '/api/v3/aggTrades');
+    for await (const page of tradePages(rest, command.symbol, range, state.trades, signal)) state.sent += await publishPage(page, '/api/v3/aggTrades');
     const idGaps = state.trades.idGaps;
     detail = idGaps.length ? `; ${idGaps.length} trade-id gap(s), first after id ${idGaps[0]!.afterId}` : '';
   }
   if (!state.ended) {
-    await publishOrDeadLetter(ctx, 'loader', topic, [{ kind: 'end', symbol: command.symbol, records: state.sent, gaps }], 'loader');
+    await publish(ctx.bus, topic, [{ kind: 'end', symbol: command.symbol, records: state.sent, gaps }]);
     state.ended = true;
   }
   return { records_written: state.sent, message: `Loaded ${state.sent} records${detail}${state.clipped ? `; ${state.clipped}` : ''}` };

@@ -122,6 +122,7 @@ async function train(ctx: StepContext, options: RlAgentOptions): Promise<StepRes
       artifacts: [...files].map(([path, body]) => ({ path, body })),
       signal: ctx.signal,
     });
+    ctx.instrumentation.emit('model.registered', { fn: 'rl-agent', model: settings.model, version: version.version });
     await registry.setAlias(settings.model, 'challenger', version.version);
     if (champion.moves) await registry.setAlias(settings.model, 'champion', version.version);
     const registered = await registry.resolve(version.uri);

@@ -136,7 +136,10 @@ export async function startLiveAgent(ports: DeadLetterPorts, options: LiveAgentO
         position: state.long ? 1 : 0,
       });
     }
-    if (signals.length) await publish(ports.bus, signalsTopic, signals);
+    if (signals.length) {
+      await publish(ports.bus, signalsTopic, signals);
+      ports.instrumentation.emit('records.out', { fn: LIVE_FN, count: signals.length });
+    }
     await batch.commit();
     if (signals.length) logger.debug({ topic: stream.topic, signals: signals.length }, 'decided');
   };

@@ -1,5 +1,6 @@
 // The visualizer's own metrics, beside the shared ones on /metrics: pages connected, and what went out.
-import { Counter, Gauge, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
+import { CATALOG, counter, gauge } from '../../shared/harness/metrics.ts';
 
 export interface VisualizerMetrics {
   clients(count: number): void;
@@ -7,13 +8,10 @@ export interface VisualizerMetrics {
 }
 
 export function visualizerMetrics(registry: Registry): VisualizerMetrics {
-  const clients = new Gauge({ name: 'streamforge_visualizer_clients', help: 'Pages connected to /live', registers: [registry] });
-  const relayed = new Counter({
-    name: 'streamforge_visualizer_records_relayed_total',
-    help: 'Live records sent to pages, once per page, by kind (candle, trade, book)',
-    labelNames: ['kind'],
-    registers: [registry],
-  });
+  const clients = gauge(registry, CATALOG.visualizerClients);
+  const relayed = counter(registry, CATALOG.visualizerRelayed);
+  // At zero from the start for every kind a page can be sent, so a query finds them before the first page.
+  for (const kind of ['candle', 'trade', 'book']) relayed.inc({ kind }, 0);
   return {
     clients: (count) => clients.set(count),
     relayed: (kind, records) => relayed.inc({ kind }, records),

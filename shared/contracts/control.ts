@@ -9,6 +9,8 @@ import { defineTopic } from './topic.ts';
 export const controlCommandSchema = z.strictObject({
   command: z.enum(['start', 'stop']),
   queue_id: queueIdSchema,
+  /** The workflow the step belongs to, carried into every log line of the step (optional: the seed's commands lack it). */
+  workflow_id: z.string().min(1).optional(),
   target: z.string().min(1),
   symbol: symbolSchema,
   type: dataTypeSchema,

@@ -1,6 +1,7 @@
 // The one way a topic is read: an async iterator of batches whose records are parsed through the topic's
 // schema; a record that fails is dead-lettered with its reason and the stream goes on. The caller commits;
-// the subscription is closed in `finally`, however the loop ends.
+// the subscription is closed in `finally`, however the loop ends. Records in, batch durations and failed
+// batches are announced for the metrics.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Topic, type TopicValue, decodeRecord } from '../contracts/topic.ts';
 import type { BusRecord } from '../ports/bus.ts';
@@ -58,7 +59,23 @@ export async function* consume<T extends Topic>(ports: DeadLetterPorts, options:
         else if (options.deadLetters === false) ports.logger.warn({ topic: record.topic, offset: record.offset, reason: parsed.reason }, 'skipped a record that does not parse');
         else await deadLetter(ports, options.fn, { record }, parsed.reason);
       }
-      yield { topic: batch.topic, partition: batch.partition, messages, last: batch.records.at(-1)!, commit: (through) => batch.commit(through) };
+      ports.instrumentation.emit('records.in', { fn: options.fn, count: batch.records.length });
+      const handedOver = performance.now();
+      let committed = false;
+      let resumed = false;
+      const commit = (through?: BusRecord) => {
+        committed = true;
+        return batch.commit(through);
+      };
+      try {
+        yield { topic: batch.topic, partition: batch.partition, messages, last: batch.records.at(-1)!, commit };
+        resumed = true;
+      } finally {
+        // Asked for the next batch, or committed and done: handled. Left at the yield uncommitted (the
+        // reader threw) and not stopped: the batch failed, and its records are read again.
+        if (resumed || committed) ports.instrumentation.emit('batch.handled', { fn: options.fn, seconds: (performance.now() - handedOver) / 1000 });
+        else if (!signal?.aborted) ports.instrumentation.emit('records.failed', { fn: options.fn, count: batch.records.length });
+      }
     }
   } finally {
     signal?.removeEventListener('abort', close);

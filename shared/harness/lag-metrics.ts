@@ -2,23 +2,30 @@
 // how many topics the bus holds (data topics of ended workflows are deleted, so this stays bounded).
 import { Gauge, type Registry } from 'prom-client';
 import type { Bus } from '../ports/bus.ts';
+import { CATALOG } from './metrics.ts';
 
 export interface Consumed {
   readonly group: string;
   readonly topic: string;
 }
 
-export function instrumentBus(registry: Registry, bus: Bus, consumed: () => readonly Consumed[]): void {
+/**
+ * `consumed` lists what to report (each pair once, however often listed); `ownerOf` names the function
+ * that reads in a group, the lag's `fn` label.
+ */
+export function instrumentBus(registry: Registry, bus: Bus, consumed: () => readonly Consumed[], ownerOf: (group: string) => string): void {
+  const { consumerLag, busTopics } = CATALOG;
   new Gauge({
-    name: 'streamforge_consumer_lag',
-    help: 'Records not yet committed by a consumer group: end offset minus committed offset',
-    labelNames: ['group', 'topic', 'partition'],
+    name: consumerLag.name,
+    help: consumerLag.help,
+    labelNames: consumerLag.labels,
     registers: [registry],
     async collect() {
       this.reset();
-      for (const { group, topic } of consumed()) {
+      const pairs = new Map(consumed().map((c) => [`${c.group}\n${c.topic}`, c]));
+      for (const { group, topic } of pairs.values()) {
         try {
-          for (const p of await bus.lag(group, topic)) this.set({ group, topic, partition: String(p.partition) }, p.lag);
+          for (const p of await bus.lag(group, topic)) this.set({ fn: ownerOf(group), group, topic, partition: String(p.partition) }, p.lag);
         } catch {
           // An unreachable bus leaves the gauge empty; /readyz reports the outage.
         }
@@ -26,8 +33,8 @@ export function instrumentBus(registry: Registry, bus: Bus, consumed: () => read
     },
   });
   new Gauge({
-    name: 'streamforge_bus_topics',
-    help: 'Topics on the bus, internal ones aside',
+    name: busTopics.name,
+    help: busTopics.help,
     registers: [registry],
     async collect() {
       try {

@@ -23,9 +23,11 @@ export async function publish<T extends Topic>(bus: Bus, topic: T, values: reado
 
 /**
  * Publishes values that came from outside (an exchange's page): those that break the schema go to the
- * dead-letter topic with the reason and their source, the rest go on. Resolves to how many were published.
+ * dead-letter topic with the reason and their source, the rest go on. They are the function's records in.
+ * Resolves to how many were published.
  */
 export async function publishOrDeadLetter<T extends Topic>(ports: DeadLetterPorts, fn: string, topic: T, values: readonly TopicValue<T>[], source: string): Promise<number> {
+  ports.instrumentation.emit('records.in', { fn, count: values.length });
   const records: OutgoingRecord[] = [];
   for (const value of values) {
     const encoded = encode(topic, value);

@@ -14,8 +14,14 @@ export async function runReportedStep(definition: FunctionDefinition, ports: Por
   const fn = definition.name;
   const { instrumentation } = ports;
   const started = performance.now();
-  const stepLog = ports.logger.child({ fn, queue_id: command.queue_id });
+  // Every line of the step names its workflow, step and function, so a log search for one finds it all.
+  const stepLog = ports.logger.child({ fn, workflow_id: command.workflow_id ?? command.stage?.workflow_id, queue_id: command.queue_id, step: command.target });
   const reporter = new StepReporter(ports.bus, command, stepLog, { pod: options.pod, job: options.job });
+  /** A step's records written so far; what is new since the last report counts as the function's records out. */
+  const wrote = (records: number) => {
+    if (records > reporter.records) instrumentation.emit('records.out', { fn, count: records - reporter.records });
+    reporter.records = records;
+  };
   const ended = async (outcome: 'finished' | 'error' | 'cancelled' | 'interrupted', message: string, result?: StepOutcome) => {
     await reporter.send(outcome, message, undefined, result);
     instrumentation.emit('step.ended', { fn, queueId: command.queue_id, outcome, seconds: (performance.now() - started) / 1000, records: reporter.records });
@@ -37,7 +43,7 @@ export async function runReportedStep(definition: FunctionDefinition, ports: Por
       command,
       signal,
       report: async (progress: { message: string; records_written: number }) => {
-        reporter.records = progress.records_written;
+        wrote(progress.records_written);
         instrumentation.emit('step.progress', { fn, queueId: command.queue_id, records: progress.records_written });
         await reporter.send('loading', progress.message);
       },
@@ -47,7 +53,7 @@ export async function runReportedStep(definition: FunctionDefinition, ports: Por
       instrumentation.emit('step.retry', { fn, queueId: command.queue_id, ...notice });
       void reporter.send('retrying', notice.error, { attempt: notice.attempt, at: Date.now() + notice.delayMs }).catch(() => undefined);
     });
-    reporter.records = result.records_written;
+    wrote(result.records_written);
     await ended('finished', result.message, result.result);
     return 'done';
   } catch (error) {

@@ -68,8 +68,16 @@ export class ModelFollower<M> {
     const resolved = await options.registry.resolveWithChange(reference);
     const model = await options.load(await options.registry.load(resolved.version));
     const follower = new ModelFollower(options, reference, { version: resolved.version, model, since: Date.now() }, resolved.changedAt);
+    follower.announceInUse();
     follower.listen();
     return follower;
+  }
+
+  /** The version in use, for the model-version gauge. */
+  private announceInUse(): void {
+    const ref = this.reference;
+    const reference = ref.kind === 'alias' ? ref.alias : ref.kind === 'latest' ? 'latest' : String(ref.version);
+    this.options.ports.instrumentation.emit('model.in-use', { fn: this.options.fn ?? 'unknown', model: ref.name, reference, version: this.active.version.version });
   }
 
   current(): ActiveModel<M> {
@@ -149,6 +157,7 @@ export class ModelFollower<M> {
       const before = this.active;
       this.active = { version: loaded.version, model, since: Date.now() };
       ports.logger.info({ reference: this.options.reference, from: before.version.version, to: version }, `now using ${uri}`);
+      this.announceInUse();
       this.options.onSwap?.(this.active, before);
     } catch (error) {
       ports.logger.error({ err: error, reference: this.options.reference, version }, `refused ${uri}: ${errorMessage(error)}; still using ${this.active.version.uri}`);

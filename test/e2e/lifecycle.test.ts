@@ -74,7 +74,7 @@ describe('workflow lifecycle', () => {
     expect(p.sim!.stats.snapshot().responses['500']).toBe(1);
     const pushed = messages.flatMap((m) => m.steps ?? []).filter((s) => (s.retry as { next_at?: string } | null)?.next_at);
     expect(pushed.length).toBeGreaterThanOrEqual(2);
-    expect(await (await fetch(`${p.url}/metrics`)).text()).toMatch(/^streamforge_retries_total\{fn="loader"\} 2$/m);
+    expect(await (await fetch(`${p.url}/metrics`)).text()).toMatch(/^streamforge_step_retries_total\{fn="loader"\} 2$/m);
   });
 
   it("refuses an unknown symbol up front; one that gets past (exchange unreachable then) fails with the exchange's reason", async () => {

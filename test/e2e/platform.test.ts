@@ -6,6 +6,7 @@ import WebSocket from 'ws';
 import type { LocalPlatform } from '../../platform/local.ts';
 import { ConfigError, loadConfig } from '../../shared/config.ts';
 import { api, ended, startTestPlatform, tempDir, waitForWorkflow } from '../helpers.ts';
+import { checkMetrics } from '../promtool.ts';
 
 const request = { symbols: ['BTCUSDT'], types: ['api_candles_5m', 'api_trades'], time_range: '2024-08-01:2024-08-02' };
 
@@ -80,15 +81,18 @@ describe('running platform', () => {
     expect(status).toBe(404);
   });
 
-  it('exposes Prometheus metrics of the steps it ran, and its memory', async () => {
+  it('exposes Prometheus metrics of the steps it ran and its memory, passing promtool', async () => {
     const { body } = await api(platform, '/workflows', { json: { ...request, time_range: '2024-08-05:2024-08-06' } });
     await waitForWorkflow(platform, body.id, ended);
     const response = await fetch(`${platform.url}/metrics`);
     const text = await response.text();
     expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
     expect(text).toMatch(/streamforge_steps_total\{fn="persister",outcome="finished"\} [1-9]/);
-    expect(text).toMatch(/streamforge_records_total\{fn="loader"\} [1-9]\d*/);
+    expect(text).toMatch(/streamforge_records_out_total\{fn="loader"\} [1-9]\d*/);
     expect(text).toMatch(/^streamforge_process_resident_memory_bytes \d+/m);
+    // Every function of the process is there, and the page keeps Prometheus's naming conventions.
+    for (const fn of ['loader', 'persister', 'orchestrator', 'visualizer', 'rl-agent-live']) expect(text).toContain(`streamforge_function_info{fn="${fn}"} 1`);
+    expect(await checkMetrics(text)).toEqual({ code: 0, output: '' });
   });
 
   it('answers 426 to a plain GET /ws and 404 with the route to an unknown path', async () => {

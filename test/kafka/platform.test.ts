@@ -21,9 +21,9 @@ describe('the whole platform on Kafka in one process', () => {
     expect(platform.ports.bus.kind).toBe('kafka');
     const metrics = await (await fetch(`${platform.url}/metrics`)).text();
     for (const partition of [0, 1, 2]) {
-      expect(metrics).toContain(`streamforge_consumer_lag{group="loader-producer-commands",topic="queue-control-loader-producer",partition="${partition}"} 0`);
+      expect(metrics).toContain(`streamforge_consumer_lag{fn="loader",group="loader-producer-commands",topic="queue-control-loader-producer",partition="${partition}"} 0`);
     }
-    expect(metrics).toMatch(/streamforge_consumer_lag\{group="queue-manager-group",topic="queue-events",partition="\d"\} \d+/);
+    expect(metrics).toMatch(/streamforge_consumer_lag\{fn="orchestrator",group="queue-manager-group",topic="queue-events",partition="\d"\} \d+/);
     expect((await api(platform, '/readyz')).body).toEqual({ status: 'ready', checks: { bus: 'ok', store: 'ok', objects: 'ok' } });
   });
 
