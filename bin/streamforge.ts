@@ -22,6 +22,7 @@ type Command = { main(argv: readonly string[]): Promise<number> };
 const COMMANDS: Record<string, () => Promise<Command>> = {
   up: () => import('../platform/cli/up.ts'),
   run: () => import('../platform/cli/run.ts'),
+  events: () => import('../platform/cli/events.ts'),
   sim: () => import('../platform/cli/sim.ts'),
   fn: () => import('../platform/cli/fn.ts'),
   dummy: () => import('../platform/cli/dummy.ts'),

@@ -4,8 +4,9 @@ import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { stepSchema, workflowRequestSchema, workflowSchema } from '../../shared/contracts/workflow.ts';
 import { storedCandleSchema, storedTradeSchema } from '../../shared/contracts/stored.ts';
+import { timelineEntrySchema } from '../../shared/contracts/timeline.ts';
 import { KLINE_INTERVALS } from '../../shared/binance/intervals.ts';
-import { candlesQuerySchema, listQuerySchema, tradesQuerySchema } from './queries.ts';
+import { candlesQuerySchema, listQuerySchema, timelineQuerySchema, tradesQuerySchema } from './queries.ts';
 
 const errorSchema = z.object({ error: z.string(), field: z.string().optional().describe('the request field at fault, e.g. symbols[1]') }).meta({ id: 'Error' });
 
@@ -41,6 +42,16 @@ export const tradePageSchema = z
   .object({ symbol: z.string(), from: z.number().int(), to: z.number().int(), count: z.number().int(), trades: z.array(storedTradeSchema), ...page })
   .meta({ id: 'TradePage' });
 
+export const timelinePageSchema = z
+  .object({
+    workflow_id: z.string(),
+    count: z.number().int(),
+    entries: z.array(timelineEntrySchema.meta({ id: 'TimelineEntry' })),
+    cursor: z.number().int().nonnegative().describe("the last entry's seq (?after= when the page is empty): pass it as ?after= to read on, now or once more has happened"),
+    ...page,
+  })
+  .meta({ id: 'TimelinePage' });
+
 const json = <S extends z.ZodType>(schema: S, description: string) => ({ description, content: { 'application/json': { schema } } });
 const idParams = z.object({ id: z.string().meta({ param: { name: 'id', in: 'path' }, example: 'wf-20240801-a1b2c3' }) });
 const invalid = json(errorSchema, 'a field is invalid; `field` names it');
@@ -75,6 +86,18 @@ export const getWorkflowRoute = createRoute({
   summary: 'One workflow with its steps, their retries and consumer lag',
   request: { params: idParams },
   responses: { 200: json(workflowViewSchema, 'the workflow'), 404: notFound },
+});
+
+export const workflowEventsRoute = createRoute({
+  method: 'get',
+  path: '/workflows/{id}/events',
+  summary: "A workflow's timeline, in order: every report of its functions and every decision of the orchestrator",
+  description:
+    'Reports (started, loading, retrying, interrupted, finished, error, cancelled) as the functions sent them on queue-events, each kept once however often it was delivered; ' +
+    'decisions no function reports (dispatched, placed, timed_out, pod_failed, stop_sent, workflow_created, workflow_resumed, workflow_succeeded, workflow_failed, workflow_cancelled). ' +
+    'Each entry names its step (queue_id, target) and the records the step had written by then.',
+  request: { params: idParams, query: timelineQuerySchema },
+  responses: { 200: json(timelinePageSchema, 'a page of the timeline'), 400: invalid, 404: notFound },
 });
 
 export const cancelWorkflowRoute = createRoute({

@@ -254,6 +254,7 @@ describe('orchestrator API', () => {
       '/workflows',
       '/workflows/{id}',
       '/workflows/{id}/cancel',
+      '/workflows/{id}/events',
       '/ws',
     ]);
     await store.upsert('datasets', [

@@ -9,6 +9,7 @@ import { minimumBars } from '../../shared/analytics/walk-forward.ts';
 import { RSI_WARMUP_BARS } from '../../shared/analytics/indicators.ts';
 import { fixedIntervalMs } from '../../shared/binance/intervals.ts';
 import { formatDataType } from '../../shared/contracts/data-type.ts';
+import { targetOfProducer } from '../../shared/contracts/names.ts';
 import { DEFAULT_PIPELINE_OPTIONS, type PipelineOptions } from '../../shared/contracts/pipeline.ts';
 import { daysIn, formatDate } from '../../shared/contracts/time-range.ts';
 import { type Step, type Workflow, type WorkflowRequest, isTerminal, pipelineCandleType, workflowSchema } from '../../shared/contracts/workflow.ts';
@@ -29,8 +30,10 @@ import {
   listWorkflowsRoute,
   socketRoute,
   tradesRoute,
+  workflowEventsRoute,
   candlePageSchema,
   listSchema,
+  timelinePageSchema,
   tradePageSchema,
   workflowViewSchema,
 } from './api.ts';
@@ -77,7 +80,8 @@ const jsonBody: MiddlewareHandler = async (c, next) => {
 };
 
 export function createOrchestratorApp(options: OrchestratorAppOptions): OpenAPIHono {
-  const { engine, store, logger } = options;
+  const { engine, store } = options;
+  const logger = options.logger.child({ fn: 'orchestrator' });
   const maxBody = options.maxBodyBytes ?? 64 * 1024;
   const app = new OpenAPIHono({
     defaultHook: (result) => {
@@ -109,6 +113,21 @@ export function createOrchestratorApp(options: OrchestratorAppOptions): OpenAPIH
     return wire(c, workflowViewSchema, { ...workflow, steps });
   });
 
+  app.openapi(workflowEventsRoute, async (c) => {
+    const workflow = await found(engine, c.req.valid('param').id);
+    const { after, limit } = c.req.valid('query');
+    const { entries, more } = await engine.events(workflow.id, after, limit);
+    const cursor = entries.at(-1)?.seq ?? after;
+    let next: string | null = null;
+    if (more) {
+      const url = new URL(c.req.url);
+      url.searchParams.set('after', String(cursor));
+      next = `${url.pathname}${url.search}`;
+      c.header('link', `<${next}>; rel="next"`);
+    }
+    return wire(c, timelinePageSchema, { workflow_id: workflow.id, count: entries.length, entries, cursor, next, partial: more });
+  });
+
   app.openapi(cancelWorkflowRoute, async (c) => {
     const before = await found(engine, c.req.valid('param').id);
     if (isTerminal(before.status)) throw httpError(409, `workflow ${before.id} already ${before.status}`);
@@ -138,7 +157,7 @@ export function createOrchestratorApp(options: OrchestratorAppOptions): OpenAPIH
     try {
       return c.json({ outcome: await engine.receive(key, event) }, 200);
     } catch (error) {
-      logger.error({ err: error, key }, 'could not apply a delivered event; asking for it again');
+      logger.error({ err: error, key, queue_id: event.queue_id, step: targetOfProducer(event.producer) }, 'could not apply a delivered event; asking for it again');
       throw httpError(500, `could not apply the event now: ${errorMessage(error)}`);
     }
   });

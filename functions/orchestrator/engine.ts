@@ -1,5 +1,6 @@
 // Workflow engine: keeps workflow state in the store, emits commands, follows queue-events, fails steps
 // whose function went silent, deletes the data topics of ended workflows, recovers after a restart.
+// Every report and every decision goes on the workflow's timeline; its log lines name the workflow and step.
 import type { Logger } from 'pino';
 import { controlTopicFor } from '../../shared/contracts/control.ts';
 import { formatDataType } from '../../shared/contracts/data-type.ts';
@@ -8,7 +9,7 @@ import { GROUPS, newSuffix, targetOfProducer } from '../../shared/contracts/name
 import { type Step, type Workflow, type WorkflowRequest, type WorkflowStatus, isTerminal } from '../../shared/contracts/workflow.ts';
 import { errorMessage } from '../../shared/errors.ts';
 import { type Reader, consumeForever } from '../../shared/harness/consume.ts';
-import type { Instrumentation } from '../../shared/harness/instrumentation.ts';
+import type { FailureCause, Instrumentation, StepStatus, WorkflowStatus as EndedStatus } from '../../shared/harness/instrumentation.ts';
 import { publish } from '../../shared/harness/publish.ts';
 import type { Bus } from '../../shared/ports/bus.ts';
 import type { Store } from '../../shared/ports/store.ts';
@@ -16,6 +17,8 @@ import { createHash } from 'node:crypto';
 import type { Launcher, PodReport } from './launcher.ts';
 import { commandFor, planWorkflow, readySteps, usesDataTopic } from './plan.ts';
 import { WorkflowRepository } from './repository.ts';
+import { WorkflowJournal } from './journal.ts';
+import { type TimelinePage, describeRequest } from './timeline.ts';
 import { Watchdog, type WatchdogOptions } from './watchdog.ts';
 
 /** What one update did to a workflow: the steps it changed, and whether its status moved. */
@@ -43,11 +46,14 @@ export interface EngineOptions extends Partial<WatchdogOptions> {
 const RECEIPTS = 'event_receipts';
 const RECEIPT_TTL_MS = 86_400_000;
 
+/** A step's end as the step metrics count it. */
+const ENDED_STEP_STATUS: Partial<Record<Step['status'], StepStatus>> = { succeeded: 'finished', failed: 'error', cancelled: 'cancelled' };
 const REPORT_OUTCOMES: Partial<Record<QueueEvent['status'], Step['status']>> = { finished: 'succeeded', error: 'failed', cancelled: 'cancelled' };
 
 export class WorkflowEngine {
   private readonly options: EngineOptions;
   private readonly repository: WorkflowRepository;
+  private readonly journal: WorkflowJournal;
   private readonly listeners = new Set<(change: WorkflowChange) => void>();
   private readonly watchdog: Watchdog;
   private chain: Promise<unknown> = Promise.resolve();
@@ -56,7 +62,9 @@ export class WorkflowEngine {
   constructor(options: EngineOptions) {
     this.options = options;
     this.repository = new WorkflowRepository(options.store);
-    this.watchdog = new Watchdog(options, {
+    this.journal = new WorkflowJournal(options.store, options.logger);
+    const logged = { ...options, logger: this.journal.log };
+    this.watchdog = new Watchdog(logged, {
       running: () => this.repository.list({ status: 'running', limit: 10_000 }),
       fail: (workflow, step, reason) => this.serial(() => this.failStep(workflow.id, step.id, reason)),
       topicsDue: (now) => this.repository.topicsDue(now),
@@ -74,6 +82,7 @@ export class WorkflowEngine {
     return this.serial(async () => {
       const workflow = planWorkflow(request, newSuffix(), new Date(), this.options.launcher?.mode ?? 'local');
       await this.repository.create(workflow);
+      await this.journal.decide(workflow.id, 'workflow_created', describeRequest(workflow));
       await this.advance(workflow, snapshot(workflow), { created: true });
       return workflow;
     });
@@ -81,6 +90,11 @@ export class WorkflowEngine {
 
   get(id: string): Promise<Workflow | undefined> {
     return this.repository.get(id);
+  }
+
+  /** The workflow's timeline: up to `limit` entries after entry number `after` (0: from the start). */
+  events(id: string, after: number, limit: number): Promise<TimelinePage> {
+    return this.journal.page(id, after, limit);
   }
 
   list(filter: { status?: WorkflowStatus; limit?: number } = {}): Promise<Workflow[]> {
@@ -104,7 +118,7 @@ export class WorkflowEngine {
     const { bus } = this.options;
     await bus.ensureTopic(eventsTopic.name);
     if (this.options.eventsFrom !== 'cloudevents') {
-      this.reader = consumeForever(this.options, { fn: 'orchestrator', group: GROUPS.orchestrator, topic: eventsTopic }, async (batch) => {
+      this.reader = consumeForever({ ...this.options, logger: this.journal.log }, { fn: 'orchestrator', group: GROUPS.orchestrator, topic: eventsTopic }, async (batch) => {
         for (const { value } of batch.messages) await this.serial(() => this.apply(value));
         await batch.commit();
       });
@@ -155,16 +169,19 @@ export class WorkflowEngine {
         if (rerun) {
           for (const step of workflow.steps) if (unfinished.has(step.queue_id)) Object.assign(step, { status: 'pending', message: 'resuming after restart', retry: null });
         }
-        this.options.logger.info({ workflow: workflow.id, queues: unfinished.size, rerun }, 'resuming unfinished workflow');
+        const how = rerun ? 're-run from the start (the bus lost its records with the process)' : 'followed where they are';
+        await this.journal.decide(workflow.id, 'workflow_resumed', `resuming after a restart: ${unfinished.size} unfinished queue(s) ${how}`);
         await this.advance(workflow, before);
       }
     }
   }
 
   private async apply(event: QueueEvent): Promise<void> {
+    const target = targetOfProducer(event.producer);
     const workflow = await this.repository.byQueue(event.queue_id);
-    if (!workflow) return void this.options.logger.warn({ queue_id: event.queue_id }, 'event for an unknown workflow');
-    const step = workflow.steps.find((s) => s.id === `${event.queue_id}__${targetOfProducer(event.producer)}`);
+    if (!workflow) return void this.journal.log.warn({ queue_id: event.queue_id, step: target }, 'event for an unknown workflow');
+    await this.journal.report(workflow.id, event);
+    const step = workflow.steps.find((s) => s.id === `${event.queue_id}__${target}`);
     if (!step || isTerminal(workflow.status) || step.status !== 'running') return;
     const before = snapshot(workflow);
     step.records_written = event.records_written;
@@ -182,6 +199,7 @@ export class WorkflowEngine {
     if (event.result) step.result = event.result;
     const outcome = REPORT_OUTCOMES[event.status];
     if (outcome) this.endStep(step, outcome);
+    if (outcome === 'failed') this.failed(workflow, step, 'error');
     if (outcome === 'failed' || outcome === 'cancelled') {
       await this.stopSteps(workflow);
       this.finish(workflow, 'failed', `${step.target} ${step.symbol} ${formatType(step)}: ${step.message}`);
@@ -200,7 +218,10 @@ export class WorkflowEngine {
       const waiting =
         pod.failure && unplaced && pod.target ? workflow.steps.filter((s) => s.status === 'running' && s.target === pod.target && !s.heard_at && !mine.includes(s)) : [];
       const placed = mine.filter((s) => s.pod !== pod.name);
-      for (const step of placed) step.pod = pod.name;
+      for (const step of placed) {
+        step.pod = pod.name;
+        await this.journal.decide(workflow.id, 'placed', `running in pod ${pod.name}`, step);
+      }
       const failed = pod.failure ? [...mine, ...waiting] : [];
       if (failed.length === 0) {
         if (placed.length) await this.save(workflow, before);
@@ -210,7 +231,9 @@ export class WorkflowEngine {
       const reason = `pod ${pod.name} failed: ${pod.failure}`;
       for (const step of failed) {
         step.message = reason;
+        await this.journal.decide(workflow.id, 'pod_failed', reason, step, pod.name);
         this.endStep(step, 'failed');
+        this.failed(workflow, step, 'pod_failed');
       }
       await this.stopSteps(workflow);
       this.finish(workflow, 'failed', `${first.target} ${first.symbol} ${formatType(first)}: ${reason}`);
@@ -223,9 +246,10 @@ export class WorkflowEngine {
     const step = workflow?.steps.find((s) => s.id === stepId);
     if (!workflow || !step || isTerminal(workflow.status) || step.status !== 'running') return;
     const before = snapshot(workflow);
-    this.options.logger.warn({ workflow: workflow.id, step: step.id, reason }, 'failing a silent step');
+    await this.journal.decide(workflow.id, 'timed_out', reason, step);
     step.message = reason;
     this.endStep(step, 'failed');
+    this.failed(workflow, step, step.heard_at ? 'silent' : 'not_started');
     await this.stopSteps(workflow);
     this.finish(workflow, 'failed', `${step.target} ${step.symbol} ${formatType(step)}: ${reason}`);
     await this.save(workflow, before);
@@ -261,6 +285,8 @@ export class WorkflowEngine {
         const launcher = this.options.launcher;
         if (launcher?.mode === 'jobs') step.job = await launcher.launch(step, commandFor(step, workflow, 'start', this.options.image));
         else await this.send(step, workflow, 'start');
+        const how = step.job && launcher?.mode === 'jobs' ? `Job ${step.job} launched` : `start command sent on ${controlTopicFor(step.target).name}`;
+        await this.journal.decide(workflow.id, 'dispatched', step.attempts > 1 ? `${how} (command ${step.attempts})` : how, step);
       }
       if (workflow.steps.every((s) => s.status === 'succeeded')) this.finish(workflow, 'succeeded', null);
       else if (workflow.status === 'pending') workflow.status = 'running';
@@ -271,10 +297,35 @@ export class WorkflowEngine {
   private async stopSteps(workflow: Workflow): Promise<void> {
     const launcher = this.options.launcher;
     for (const step of workflow.steps) {
-      if (step.status === 'running' && launcher?.mode === 'jobs') {
-        if (step.job) await launcher.remove(step.job);
-      } else if (step.status === 'running') await this.send(step, workflow, 'stop');
+      if (step.status === 'running') {
+        let how = `stop command sent on ${controlTopicFor(step.target).name}`;
+        if (launcher?.mode === 'jobs') {
+          if (step.job) await launcher.remove(step.job);
+          how = step.job ? `Job ${step.job} removed` : 'no Job to remove yet';
+        } else await this.send(step, workflow, 'stop');
+        await this.journal.decide(workflow.id, 'stop_sent', how, step);
+      }
       if (step.status === 'running' || step.status === 'pending') this.endStep(step, 'cancelled');
+    }
+  }
+
+  private failed(workflow: Workflow, step: Step, cause: FailureCause): void {
+    this.options.instrumentation.emit('workflow.step-failed', { workflowId: workflow.id, target: step.target, cause });
+  }
+
+  /** What changed since `before`, for the metrics: a workflow accepted or ended, steps ended, with their durations. */
+  private measure(workflow: Workflow, before: Snapshot, created: boolean): void {
+    const { instrumentation } = this.options;
+    const seconds = (from: string | null) => (from ? Math.max(0, (Date.now() - Date.parse(from)) / 1000) : 0);
+    if (created) instrumentation.emit('workflow.started', { workflowId: workflow.id });
+    for (const step of workflow.steps) {
+      const status = ENDED_STEP_STATUS[step.status];
+      if (status && before.statuses.get(step.id) !== step.status) {
+        instrumentation.emit('workflow.step-ended', { workflowId: workflow.id, target: step.target, status, seconds: seconds(step.started_at) });
+      }
+    }
+    if (before.status !== workflow.status && isTerminal(workflow.status)) {
+      instrumentation.emit('workflow.ended', { workflowId: workflow.id, status: workflow.status as EndedStatus, seconds: seconds(workflow.created_at) });
     }
   }
 
@@ -296,6 +347,11 @@ export class WorkflowEngine {
   private async save(workflow: Workflow, before: Snapshot, extra: { event?: QueueEvent; created?: boolean } = {}): Promise<void> {
     workflow.updated_at = new Date().toISOString();
     await this.repository.save(workflow);
+    this.measure(workflow, before, extra.created ?? false);
+    if (before.status !== workflow.status && isTerminal(workflow.status)) {
+      const reason = workflow.reason ?? (workflow.status === 'succeeded' ? `all ${workflow.steps.length} steps succeeded` : workflow.status);
+      await this.journal.decide(workflow.id, `workflow_${workflow.status}`, reason);
+    }
     const steps = workflow.steps.filter((step) => before.steps.get(step.id) !== JSON.stringify(step));
     const change: WorkflowChange = {
       workflow,
@@ -308,14 +364,14 @@ export class WorkflowEngine {
       try {
         listener(change);
       } catch (error) {
-        this.options.logger.error({ err: error }, 'a workflow listener failed');
+        this.journal.workflowLog(workflow.id).error({ err: error }, 'a workflow listener failed');
       }
     }
   }
 
   private serial<T>(work: () => Promise<T>): Promise<T> {
     const next = this.chain.then(work, work);
-    this.chain = next.catch((error) => this.options.logger.error({ err: errorMessage(error) }, 'workflow update failed'));
+    this.chain = next.catch((error) => this.journal.log.error({ err: errorMessage(error) }, 'workflow update failed'));
     return next;
   }
 }
@@ -323,10 +379,11 @@ export class WorkflowEngine {
 interface Snapshot {
   readonly status: WorkflowStatus;
   readonly steps: ReadonlyMap<string, string>;
+  readonly statuses: ReadonlyMap<string, Step['status']>;
 }
 
 function snapshot(workflow: Workflow): Snapshot {
-  return { status: workflow.status, steps: new Map(workflow.steps.map((s) => [s.id, JSON.stringify(s)])) };
+  return { status: workflow.status, steps: new Map(workflow.steps.map((s) => [s.id, JSON.stringify(s)])), statuses: new Map(workflow.steps.map((s) => [s.id, s.status])) };
 }
 
 const formatType = (step: Step) => formatDataType(step.type);

@@ -57,5 +57,20 @@ export const listQuerySchema = z.strictObject({
   limit: limit(1000, 100),
 });
 
+/** A workflow's timeline: entries after `after` (an entry's seq, or a page's `cursor`), `limit` at a time. */
+export const timelineQuerySchema = z.strictObject({
+  after: z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      if (text === undefined) return 0;
+      if (/^\d{1,15}$/.test(text)) return Number(text);
+      ctx.addIssue({ code: 'custom', message: `must be the seq of an entry (a whole number, 0 or more, written in digits), not "${text}"` });
+      return z.NEVER;
+    })
+    .meta({ param: { name: 'after', in: 'query' }, description: "only entries after this seq: a page's `cursor` (left out or 0: from the first)", example: '0' }),
+  limit: limit(5000, 500),
+});
+
 export type CandlesQuery = z.output<typeof candlesQuerySchema>;
 export type TradesQuery = z.output<typeof tradesQuerySchema>;

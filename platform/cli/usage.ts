@@ -14,6 +14,11 @@ Commands:
                           PPO agent walk-forward and backtests it; --options: the stages' options as
                           JSON); without an
                           orchestrator at --url (default http://127.0.0.1:$PORT) it runs one embedded
+  events <id> [--url URL] [--json] [--all]
+                          a workflow's timeline: every report of its steps and every decision of the
+                          orchestrator (dispatched, retried, timed out, failed and why) with the time
+                          since it started, then each step's status, records, retries and duration;
+                          repeated reports are folded (--all prints each; --json for scripts)
   sim [--port N] [--seed S] [--speed X] [--market-path swings|random-walk|cycles]
                           serve the Binance-compatible exchange simulator alone (REST and
                           WebSocket streams; --speed runs its clock X times faster; --market-path
