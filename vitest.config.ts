@@ -11,7 +11,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['functions/**/*.test.ts', 'shared/**/*.test.ts', 'platform/**/*.test.ts', 'test/**/*.test.ts'],
-          exclude: ['test/kafka/**', 'test/k8s/**', 'test/keda/**', 'test/minio/**', 'test/postgres/**', '**/node_modules/**'],
+          exclude: ['test/kafka/**', 'test/k8s/**', 'test/keda/**', 'test/minio/**', 'test/postgres/**', 'test/prometheus/**', '**/node_modules/**'],
         },
       },
       {
@@ -44,6 +44,19 @@ export default defineConfig({
           include: ['test/postgres/**/*.test.ts'],
           globalSetup: ['test/postgres/global-setup.ts'],
           testTimeout: 120_000,
+        },
+      },
+      {
+        // Against a real Prometheus that the global setup starts (file_sd, a scrape a second): one file at a
+        // time, they share its targets file. The configuration check builds Prometheus once (a few minutes).
+        extends: true,
+        test: {
+          name: 'prometheus',
+          include: ['test/prometheus/**/*.test.ts'],
+          globalSetup: ['test/prometheus/global-setup.ts'],
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 1_800_000,
         },
       },
       {

@@ -17,6 +17,8 @@ export interface ClusterState {
   readonly dataDir: string;
   /** The orchestrator's API, once its pod is ready. */
   readonly apiUrl: string;
+  /** A Prometheus configuration that discovers the cluster's pods through its API server. */
+  readonly prometheusConfig: string;
 }
 
 export const stateDir = (name: string) => `${ROOT}.tools/cluster/${name}`;

@@ -1,14 +1,17 @@
 // `streamforge cluster up`: the local Kafka broker, the Kubernetes control plane (etcd, kube-apiserver,
 // controller manager, scheduler), KEDA's CRDs and the real KEDA operator, the exchange simulator, the
 // process node, then the platform's manifests with local values — the orchestrator as a Deployment, the
-// step functions as KEDA ScaledJob/ScaledObject at zero. Resolves once the orchestrator answers.
+// step functions as KEDA ScaledJob/ScaledObject at zero. Resolves once the orchestrator answers. Writes
+// a Prometheus configuration that finds the pods through this API server (scripts/prometheus/server.sh).
 import { freePort, freePortPair } from '../free-port.ts';
+import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
 import { buildBundles } from '../build.ts';
 import { localManifests } from '../manifests/local.ts';
 import { NAMESPACE } from '../manifests/names.ts';
+import { ALERT_RULES, kubernetesScrapeConfig, prometheusYaml } from '../manifests/prometheus.ts';
 import { ROOT, detached, script, waitFor } from './processes.ts';
 import { type ClusterState, saveState, stateDir } from './state.ts';
 import { kubectl } from './kubectl.ts';
@@ -124,7 +127,18 @@ export async function clusterUp(options: UpOptions = {}): Promise<ClusterState> 
     120_000,
   );
 
-  const state: ClusterState = { name, dir, brokerPort, brokers, kubeconfig, binDir, simPid, restUrl, nodePid, nodeName, dataDir, apiUrl };
+  const prometheusConfig = `${dir}/prometheus.yml`;
+  const ruleFiles = existsSync(`${ROOT}${ALERT_RULES}`) ? [`${ROOT}${ALERT_RULES}`] : [];
+  await writeFile(
+    prometheusConfig,
+    prometheusYaml(
+      `Prometheus for the local cluster ${name}: scripts/prometheus/server.sh start --config ${prometheusConfig}`,
+      kubernetesScrapeConfig({ kubeconfig, scrapeInterval: '5s', ruleFiles }),
+    ),
+  );
+  log(`Prometheus: scripts/prometheus/server.sh start --config ${prometheusConfig}`);
+
+  const state: ClusterState = { name, dir, brokerPort, brokers, kubeconfig, binDir, simPid, restUrl, nodePid, nodeName, dataDir, apiUrl, prometheusConfig };
   await saveState(state);
   return state;
 }

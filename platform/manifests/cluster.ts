@@ -75,7 +75,11 @@ export function rbac() {
 }
 
 const policy = (name: string, spec: object) => ({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: meta(name), spec });
-const functionPods = { matchLabels: { 'app.kubernetes.io/part-of': PART_OF, 'app.kubernetes.io/component': 'function' } };
+/** Every function's pods, step functions and HTTP ones (orchestrator, visualizer) alike: what Prometheus scrapes. */
+const functionPods = {
+  matchLabels: { 'app.kubernetes.io/part-of': PART_OF },
+  matchExpressions: [{ key: 'app.kubernetes.io/component', operator: 'In', values: ['function', 'api'] }],
+};
 const inNamespace = (name: string) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': name } } });
 
 /** The functions' pods; Kafka and ArangoDB run here too, under the network policies their operators make. */
@@ -156,7 +160,11 @@ export function networkPolicies() {
       policyTypes: ['Egress'],
       egress: [{ to: [inNamespace(why('knative-serving', "the orchestrator's Knative Service answers through Kourier and the activator"))] }],
     }),
-    policy('metrics-from-monitoring', { podSelector: functionPods, policyTypes: ['Ingress'], ingress: [{ from: [inNamespace('monitoring')], ports: [{ port: 8080 }] }] }),
+    policy('metrics-from-monitoring', {
+      podSelector: why(functionPods, 'the orchestrator and the visualizer too: default-deny would keep Prometheus from their /metrics'),
+      policyTypes: ['Ingress'],
+      ingress: [{ from: [inNamespace('monitoring')], ports: [{ protocol: 'TCP', port: why(8080, "the functions' service port, where /metrics is") }] }],
+    }),
   ];
 }
 

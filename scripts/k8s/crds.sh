@@ -2,7 +2,7 @@
 # Install the CustomResourceDefinitions of the platform's components into a running API server
 # (scripts/k8s/cluster.sh), taken from each project's own published package. None is written by hand.
 #
-#   scripts/k8s/crds.sh install [SET...] [--name NAME]   # SET: keda serving eventing strimzi (default: all)
+#   scripts/k8s/crds.sh install [SET...] [--name NAME]   # SET: keda serving eventing strimzi prometheus (default: all)
 #   scripts/k8s/crds.sh files   [SET...]                 # print the CRD files, install nothing
 #
 # Where each set comes from:
@@ -21,6 +21,9 @@
 #             the same arguments (10 CRDs, kafka.strimzi.io/v1 and core.strimzi.io/v1). Needs Maven and
 #             a Java >= 21 (the jars are class file 65); found on PATH, JAVA_HOME, STRIMZI_JAVA or
 #             /usr/lib/jvm/*.
+#   prometheus github.com/prometheus-operator/prometheus-operator v0.85.0, Go module (checksum database
+#             verified, h1 pinned below): example/prometheus-operator-crd/monitoring.coreos.com_prometheusrules.yaml
+#             (the PrometheusRule CRD only: the platform ships alert rules, not Prometheus itself).
 # Not installed, because no registry reachable here serves them:
 #   KafkaSource (knative.dev/eventing-kafka-broker): the Go module proxy refuses the version list
 #             and every version tried (v0.37.0, v0.42.0-3, v0.42.5, v0.44.2, v0.46.2, v0.48.2, v0.51.0),
@@ -45,8 +48,10 @@ SERVING_SUM='h1:yN2Q7eYqJgoPfZkATjoBZyGbZ2P1Qhns9HIMU4mF+to='
 EVENTING_MODULE=knative.dev/eventing EVENTING_VERSION=v0.42.2
 EVENTING_SUM='h1:eDfEmOTiqb/GikfwUPb6O6VvXkpqtpHCzihxP6D4Fek='
 STRIMZI_VERSION=1.2.0
+PROMETHEUS_OPERATOR_MODULE=github.com/prometheus-operator/prometheus-operator PROMETHEUS_OPERATOR_VERSION=v0.85.0
+PROMETHEUS_OPERATOR_SUM='h1:M5xLCLEoaW2IJfnuCwFzzpL+jSVQu3KGT84Pye+fW8s='
 
-all_sets=(keda serving eventing strimzi)
+all_sets=(keda serving eventing strimzi prometheus)
 
 log() { echo "crds.sh: $*" >&2; }
 usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}" >&2; exit 2; }
@@ -60,7 +65,7 @@ while [[ $# -gt 0 ]]; do
   case "$1" in
     --name) name="${2:?--name needs a value}"; shift 2 ;;
     --name=*) name="${1#*=}"; shift ;;
-    keda | serving | eventing | strimzi) sets+=("$1"); shift ;;
+    keda | serving | eventing | strimzi | prometheus) sets+=("$1"); shift ;;
     -h | --help) usage ;;
     *) log "unknown argument: $1"; usage ;;
   esac
@@ -186,15 +191,20 @@ EOF
 
 # The CRD files of set $1, one per line.
 files_of() {
-  local dir
+  local dir pattern='*.yaml'
   case "$1" in
     keda) dir="$("$here/../keda/build.sh" --src)/config/crd/bases" ;;
     serving) dir="$(go_module_dir "$SERVING_MODULE" "$SERVING_VERSION" "$SERVING_SUM")/config/core/300-resources" ;;
     eventing) dir="$(go_module_dir "$EVENTING_MODULE" "$EVENTING_VERSION" "$EVENTING_SUM" nosumdb)/config/core/resources" ;;
     strimzi) dir="$(strimzi_dir)" ;;
+    prometheus)
+      dir="$(go_module_dir "$PROMETHEUS_OPERATOR_MODULE" "$PROMETHEUS_OPERATOR_VERSION" "$PROMETHEUS_OPERATOR_SUM")/example/prometheus-operator-crd"
+      pattern='monitoring.coreos.com_prometheusrules.yaml'
+      ;;
   esac
   [[ -d "$dir" ]] || { log "no CRD directory for $1"; return 1; }
-  ls "$dir"/*.yaml
+  # shellcheck disable=SC2086 # the pattern is a glob on purpose
+  ls "$dir"/$pattern
 }
 
 do_files() {

@@ -35,26 +35,15 @@ fi
 cport=$((port + 1))
 state_file="$state_root/broker.$port.dir"
 
-# True when something accepts TCP connections on 127.0.0.1:$1.
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
+# shellcheck source=../lib/ports.sh
+source "$here/../lib/ports.sh"
 # shellcheck source=../lib/processes.sh
 source "$here/../lib/processes.sh"
 
 # The pid of the broker whose data directory is $1, if it is alive and really is this broker.
 live_pid() { pid_of "$1/broker.pid" "$1/server.properties"; }
 
-# Forget a broker that is not running: drop its state file and, if this script made its
-# directory, the directory too.
-forget() {
-  local d="$1"
-  rm -f "$state_file"
-  if [[ -n "$d" && -f "$d/.temporary" ]]; then
-    rm -rf "$d"
-  elif [[ -n "$d" && -d "$d" ]]; then
-    rm -f "$d/broker.pid"
-  fi
-}
+forget() { forget_server "$1" broker.pid; }
 
 tail_log() {
   local d="$1"
@@ -129,14 +118,8 @@ do_start() {
   command -v java >/dev/null || { log "java not found (install a JDK 17+)"; return 1; }
   libs="$("$here/fetch.sh")"
 
-  if [[ -z "$dir" ]]; then
-    d="$(mktemp -d "${TMPDIR:-/tmp}/kafka-$port.XXXXXX")"
-    touch "$d/.temporary"
-    temporary=1
-  else
-    mkdir -p "$dir"
-    d="$(cd "$dir" && pwd)"
-  fi
+  server_dir d "kafka-$port"
+  [[ -n "$dir" ]] || temporary=1
 
   cat >"$d/server.properties" <<EOF
 # Single-node KRaft server (broker + controller) written by scripts/kafka/broker.sh

@@ -36,15 +36,7 @@ state_file="$state_root/server.$port.dir"
 # The pid of the server whose directory is $1, if it is alive and really is this server.
 live_pid() { pid_of "$1/minio.pid" "$1/data"; }
 
-forget() {
-  local d="$1"
-  rm -f "$state_file"
-  if [[ -n "$d" && -f "$d/.temporary" ]]; then
-    rm -rf "$d"
-  elif [[ -n "$d" && -d "$d" ]]; then
-    rm -f "$d/minio.pid"
-  fi
-}
+forget() { forget_server "$1" minio.pid; }
 
 settings() {
   local d="$1"
@@ -69,18 +61,12 @@ do_status() {
 do_stop() { stop_recorded MinIO 10; }
 
 do_start() {
-  local d pid exe t0 deadline
+  local d pid exe t0
   t0=$(date +%s%N)
   running_or_free && return 0
   exe="$("$here/build.sh")"
 
-  if [[ -z "$dir" ]]; then
-    d="$(mktemp -d "${TMPDIR:-/tmp}/minio-$port.XXXXXX")"
-    touch "$d/.temporary"
-  else
-    mkdir -p "$dir"
-    d="$(cd "$dir" && pwd)"
-  fi
+  server_dir d "minio-$port"
   mkdir -p "$d/data" "$state_root"
   if [[ ! -s "$d/credentials.env" ]]; then
     # Generated per server; MinIO wants a secret of at least 8 characters.
@@ -100,22 +86,11 @@ do_start() {
   echo "$pid" >"$d/minio.pid"
   echo "$d" >"$state_file"
 
-  deadline=$(($(date +%s) + ${MINIO_START_TIMEOUT:-60}))
-  until ready; do
-    if ! kill -0 "$pid" 2>/dev/null; then
-      log "MinIO exited while starting; tail of $d/minio.log:"
-      tail -n 40 "$d/minio.log" >&2 || true
-      forget "$d"
-      return 1
-    fi
-    if (($(date +%s) > deadline)); then
-      log "MinIO did not become ready within ${MINIO_START_TIMEOUT:-60} s; tail of $d/minio.log:"
-      tail -n 40 "$d/minio.log" >&2 || true
-      do_stop
-      return 1
-    fi
-    sleep 0.2
-  done
+  if ! await_ready MinIO "$pid" "$d/minio.log" "${MINIO_START_TIMEOUT:-60}" ready; then
+    # One that hangs is stopped; one that exited left only its record.
+    if kill -0 "$pid" 2>/dev/null; then do_stop; else forget "$d"; fi
+    return 1
+  fi
   log "MinIO ready on http://127.0.0.1:$port in $((($(date +%s%N) - t0) / 1000000)) ms (pid $pid, dir $d)"
   settings "$d"
 }

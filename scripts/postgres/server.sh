@@ -86,15 +86,7 @@ give_to_server_user() {
 # The pid of the server whose directory is $1, if it is alive and really is this server.
 live_pid() { pid_of "$1/postgres.pid" "$1/data"; }
 
-forget() {
-  local d="$1"
-  rm -f "$state_file"
-  if [[ -n "$d" && -f "$d/.temporary" ]]; then
-    rm -rf "$d"
-  elif [[ -n "$d" && -d "$d" ]]; then
-    rm -f "$d/postgres.pid"
-  fi
-}
+forget() { forget_server "$1" postgres.pid; }
 
 password_of() { sed -n 's/^PGPASSWORD=//p' "$1/credentials.env"; }
 
@@ -169,14 +161,8 @@ do_start() {
   running_or_free && return 0
   bin="$(bin_dir)"
 
-  if [[ -z "$dir" ]]; then
-    d="$(mktemp -d "${TMPDIR:-/tmp}/postgres-$port.XXXXXX")"
-    touch "$d/.temporary"
-    temporary=yes
-  else
-    mkdir -p "$dir"
-    d="$(cd "$dir" && pwd)"
-  fi
+  server_dir d "postgres-$port"
+  [[ -n "$dir" ]] || temporary=yes
   mkdir -p "$d/data" "$d/socket" "$state_root"
   chmod 700 "$d/data"
   echo "$d" >"$state_file"
