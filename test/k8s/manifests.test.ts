@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { parseAllDocuments } from 'yaml';
-import { generateManifests } from '../../platform/manifests/index.ts';
+import { MANIFEST_DIRS, generateManifests } from '../../platform/manifests/index.ts';
 import { kubectl } from './kubectl.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: manifests are arbitrary Kubernetes objects
@@ -11,8 +11,9 @@ type K8s = any;
 /** Kinds whose CRDs no registry reachable here serves (scripts/k8s/crds.sh says which and why). */
 const NOT_INSTALLABLE = new Set(['KafkaSource', 'ArangoDeployment']);
 
+/** The Kubernetes manifests among the generated files (not the rule file or the dashboards' JSON). */
 const objects = [...generateManifests()]
-  .filter(([path]) => !path.endsWith('kustomization.yaml'))
+  .filter(([path]) => MANIFEST_DIRS.some((dir) => path.startsWith(`${dir}/`)) && !path.endsWith('kustomization.yaml'))
   .flatMap(([path, text]) => parseAllDocuments(text).map((doc) => ({ path, object: doc.toJS() as K8s })));
 
 const dryRun = (object: K8s) => kubectl(['apply', '--server-side', '--field-manager=streamforge-test', '--dry-run=server', '-f', '-'], stringify(object));
@@ -59,6 +60,12 @@ describe('manifests on a real API server', () => {
       /\.spec\.template\.spec\.containers: expected list, got &{none}/,
     ],
     ['a KafkaUser with an unknown ACL operation', 'KafkaUser', (o: K8s) => (o.spec.authorization.acls[0].operations = ['Steal']), /Unsupported value: "Steal"/],
+    [
+      'a PrometheusRule whose alert waits "five minutes"',
+      'PrometheusRule',
+      (o: K8s) => (o.spec.groups[0].rules[0].for = 'five minutes'),
+      /spec\.groups\[0\]\.rules\[0\]\.for in body should match/,
+    ],
   ])('refuses %s with its own message', async (_name, kind, breakIt, message) => {
     const original = objects.find((o) => o.object.kind === kind && (kind !== 'Service' || o.object.apiVersion.startsWith('serving')))!.object;
     const broken = structuredClone(original);
