@@ -91,7 +91,7 @@ function requireRestUrl(restUrl: string | undefined): string {
 function stepFunction(definition: FunctionDefinition, { config, ports }: FunctionContext): StartedFunction {
   const options = { heartbeatMs: config.heartbeatMs, pod: config.cluster.pod, job: config.cluster.job };
   if (config.stepCommand) {
-    const single = runSingleCommand(definition, ports, options, config.stepCommand);
+    const single = runSingleCommand(definition, ports, options, config.stepCommand, config.stepWorkflowId);
     return { subscriptions: () => [], finished: single.ended.then(() => undefined), stop: () => single.stop() };
   }
   const running = startFunction(definition, ports, options);

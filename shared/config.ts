@@ -128,6 +128,7 @@ const commonEnv = z.object({
   JOB_NAME: z.string().min(1).optional(),
   /** Jobs mode: the one command (the seed's JSON) this pod runs, instead of reading its command topic. */
   STEP_COMMAND: z.string().min(2).optional(),
+  STEP_WORKFLOW_ID: z.string().min(1).optional(),
   /** Where backtest results go: a PostgreSQL database; unset, SQLite in DATA_DIR/results.db. */
   RESULTS_DATABASE_URL: z
     .url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL, e.g. postgres://user:password@127.0.0.1:5432/streamforge' })
@@ -192,6 +193,8 @@ export interface Config {
   readonly eventsFrom: 'consumer' | 'cloudevents';
   readonly cluster: { readonly launchMode: 'local' | 'keda' | 'jobs'; readonly namespace: string; readonly pod: string | undefined; readonly job: string | undefined };
   readonly stepCommand: string | undefined;
+  /** The workflow of STEP_COMMAND, named in the step's logs. */
+  readonly stepWorkflowId: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -247,6 +250,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     eventsFrom: e.EVENTS_FROM,
     cluster: { launchMode: e.LAUNCH_MODE, namespace: e.POD_NAMESPACE, pod: e.POD_NAME, job: e.JOB_NAME },
     stepCommand: e.STEP_COMMAND,
+    stepWorkflowId: e.STEP_WORKFLOW_ID,
   };
 }
 

@@ -2,7 +2,7 @@
 // whose function went silent, deletes the data topics of ended workflows, recovers after a restart.
 // Every report and every decision goes on the workflow's timeline; its log lines name the workflow and step.
 import type { Logger } from 'pino';
-import { controlTopicFor } from '../../shared/contracts/control.ts';
+import { WORKFLOW_ID_HEADER, controlTopicFor } from '../../shared/contracts/control.ts';
 import { formatDataType } from '../../shared/contracts/data-type.ts';
 import { type QueueEvent, eventsTopic } from '../../shared/contracts/events.ts';
 import { GROUPS, newSuffix, targetOfProducer } from '../../shared/contracts/names.ts';
@@ -283,7 +283,7 @@ export class WorkflowEngine {
         // One symbol per data topic: one partition keeps it in order; created before any reader subscribes.
         if (usesDataTopic(step)) await this.options.bus.ensureTopic(step.kafka_topic, { partitions: 1 });
         const launcher = this.options.launcher;
-        if (launcher?.mode === 'jobs') step.job = await launcher.launch(step, commandFor(step, workflow, 'start', this.options.image));
+        if (launcher?.mode === 'jobs') step.job = await launcher.launch(step, commandFor(step, workflow, 'start', this.options.image), workflow.id);
         else await this.send(step, workflow, 'start');
         const how = step.job && launcher?.mode === 'jobs' ? `Job ${step.job} launched` : `start command sent on ${controlTopicFor(step.target).name}`;
         await this.journal.decide(workflow.id, 'dispatched', step.attempts > 1 ? `${how} (command ${step.attempts})` : how, step);
@@ -341,7 +341,7 @@ export class WorkflowEngine {
   }
 
   private async send(step: Step, workflow: Workflow, command: 'start' | 'stop'): Promise<void> {
-    await publish(this.options.bus, controlTopicFor(step.target), [commandFor(step, workflow, command, this.options.image)]);
+    await publish(this.options.bus, controlTopicFor(step.target), [commandFor(step, workflow, command, this.options.image)], { [WORKFLOW_ID_HEADER]: workflow.id });
   }
 
   private async save(workflow: Workflow, before: Snapshot, extra: { event?: QueueEvent; created?: boolean } = {}): Promise<void> {

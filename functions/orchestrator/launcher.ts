@@ -25,7 +25,7 @@ export interface PodReport {
 export interface Launcher {
   readonly mode: 'keda' | 'jobs';
   /** jobs mode: starts a Job running this step's command; resolves to the Job's name. */
-  launch(step: Step, command: ControlCommand): Promise<string>;
+  launch(step: Step, command: ControlCommand, workflowId: string): Promise<string>;
   /** Removes a step's Job (its pod gets SIGTERM). */
   remove(job: string): Promise<void>;
   /** Follows the functions' pods until closed; a dropped watch is started again. */
@@ -88,11 +88,15 @@ export function createKubeLauncher(options: LauncherOptions): Launcher {
 
   return {
     mode: options.mode,
-    async launch(step, command) {
+    async launch(step, command, workflowId) {
       const name = jobNameFor(step);
       const template = structuredClone(options.podTemplate(step.target));
       const container = template.spec!.containers[0]!;
-      container.env = [...(container.env ?? []), { name: 'STEP_COMMAND', value: JSON.stringify(z.encode(controlCommandSchema, command)) }];
+      container.env = [
+        ...(container.env ?? []),
+        { name: 'STEP_COMMAND', value: JSON.stringify(z.encode(controlCommandSchema, command)) },
+        { name: 'STEP_WORKFLOW_ID', value: workflowId },
+      ];
       template.metadata = { ...template.metadata, labels: { ...template.metadata?.labels, [TARGET_LABEL]: step.target } };
       template.spec!.restartPolicy = 'Never';
       const job: V1Job = {

@@ -101,7 +101,6 @@ export function commandFor(step: Step, workflow: Workflow, command: 'start' | 's
   return {
     command,
     queue_id: step.queue_id,
-    workflow_id: workflow.id,
     target: step.target,
     symbol: step.symbol,
     type: step.type,

@@ -9,8 +9,6 @@ import { defineTopic } from './topic.ts';
 export const controlCommandSchema = z.strictObject({
   command: z.enum(['start', 'stop']),
   queue_id: queueIdSchema,
-  /** The workflow the step belongs to, carried into every log line of the step (optional: the seed's commands lack it). */
-  workflow_id: z.string().min(1).optional(),
   target: z.string().min(1),
   symbol: symbolSchema,
   type: dataTypeSchema,
@@ -25,6 +23,12 @@ export const controlCommandSchema = z.strictObject({
 });
 
 export type ControlCommand = z.output<typeof controlCommandSchema>;
+
+/**
+ * The workflow a command belongs to, beside the seed's fields rather than among them: a header on the
+ * command's record, and STEP_WORKFLOW_ID for a Job's pod. Every log line of the step names it.
+ */
+export const WORKFLOW_ID_HEADER = 'x-workflow-id';
 
 /**
  * Each function has its own command topic, so a command wakes only the function it targets: KEDA

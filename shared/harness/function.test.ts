@@ -1,10 +1,12 @@
 // The function harness through its ports: addressing, progress, heartbeats, retries, dead letters, stop,
 // out-of-order commits and draining.
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { take } from '../../test/contracts/bus.contract.ts';
 import { until } from '../../test/helpers.ts';
 import { commandFor, embeddedPorts } from '../../test/step-context.ts';
-import { type ControlCommand, controlTopicFor } from '../contracts/control.ts';
+import { type ControlCommand, WORKFLOW_ID_HEADER, controlTopicFor } from '../contracts/control.ts';
 import { type QueueEvent, eventsTopic } from '../contracts/events.ts';
 import { commandGroupFor } from '../contracts/names.ts';
 import { decodeRecord, encodeRecord } from '../contracts/topic.ts';
@@ -45,6 +47,33 @@ const commandLag = async (ports: Ports) => (await ports.bus.lag(commandGroupFor(
 const hang = (ctx: StepContext) => new Promise<never>((_, reject) => ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason)));
 
 describe('function harness', () => {
+  it('names the workflow, queue, step and function on every line a step logs, the workflow taken from its command header', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        for (const text of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(text));
+        done();
+      },
+    });
+    const ports = { ...embeddedPorts(), logger: pino({ level: 'debug' }, sink) };
+    const fn = startFunction(
+      definition(async (ctx) => {
+        ctx.logger.info('working');
+        throw new NonRetriableError('bad input');
+      }),
+      ports,
+      quick,
+    );
+    const cmd = command();
+    await publish(ports.bus, topic, [cmd], { [WORKFLOW_ID_HEADER]: 'wf-20240801-abc123' });
+    await events(ports, 2);
+    await until('the step failure logged', () => lines.some((l) => l.msg === 'step failed'));
+    await fn.stop();
+    const stepLines = lines.filter((l) => l.msg === 'working' || l.msg === 'step failed');
+    expect(stepLines).toHaveLength(2);
+    for (const line of stepLines) expect(line).toMatchObject({ fn: 'test', workflow_id: 'wf-20240801-abc123', queue_id: cmd.queue_id, step: TARGET });
+  });
+
   it('runs the commands addressed to it and reports started, progress and finished in the seed format', async () => {
     const ports = embeddedPorts();
     const fn = startFunction(

@@ -1,5 +1,5 @@
 // The harness every function runs in: receives its commands, runs steps, reports progress, commits, drains.
-import { type ControlCommand, controlTopicFor } from '../contracts/control.ts';
+import { type ControlCommand, WORKFLOW_ID_HEADER, controlTopicFor } from '../contracts/control.ts';
 import { commandGroupFor } from '../contracts/names.ts';
 import type { RetryPolicy } from '../retry.ts';
 import { consumeForever } from './consume.ts';
@@ -43,16 +43,16 @@ export function startFunction(definition: FunctionDefinition, ports: Ports, opti
   const fn = definition.name;
   let lastActivity = Date.now();
 
-  const runStep = async (command: ControlCommand, controller: AbortController) => {
+  const runStep = async (command: ControlCommand, workflowId: string | undefined, controller: AbortController) => {
     await slots.acquire();
     try {
-      return await runReportedStep(definition, ports, options, command, controller.signal);
+      return await runReportedStep(definition, ports, options, command, controller.signal, workflowId);
     } finally {
       slots.release();
     }
   };
 
-  function handleCommand(command: ControlCommand, done: () => Promise<void>): Promise<void> | undefined {
+  function handleCommand(command: ControlCommand, workflowId: string | undefined, done: () => Promise<void>): Promise<void> | undefined {
     const key = stepKey(command);
     if (command.command === 'stop') {
       running.get(key)?.controller.abort('cancelled');
@@ -61,7 +61,7 @@ export function startFunction(definition: FunctionDefinition, ports: Ports, opti
     if (running.has(key)) return done(); // a redelivered duplicate of a step already running here
     const controller = new AbortController();
     running.set(key, { controller, command });
-    const task = runStep(command, controller)
+    const task = runStep(command, workflowId, controller)
       .then((outcome) => (outcome === 'done' ? done() : undefined))
       .catch((error) => log.error({ err: error }, 'could not finish step'))
       .finally(() => {
@@ -78,7 +78,7 @@ export function startFunction(definition: FunctionDefinition, ports: Ports, opti
     lastActivity = Date.now();
     for (const { value: command, record } of batch.messages) {
       const done = tracker.track(batch, record);
-      if (command.target === definition.target) await handleCommand(command, done);
+      if (command.target === definition.target) await handleCommand(command, record.headers[WORKFLOW_ID_HEADER], done);
       else {
         await deadLetter(ports, fn, { record }, `command for ${command.target} on the topic of ${definition.target}`);
         await done();

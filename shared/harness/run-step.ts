@@ -10,12 +10,20 @@ import type { HarnessOptions } from './function.ts';
 /** `done`: finished, failed or cancelled (commit the command); `interrupted`: shut down mid-step (leave it for the next instance). */
 export type StepEnd = 'done' | 'interrupted';
 
-export async function runReportedStep(definition: FunctionDefinition, ports: Ports, options: HarnessOptions, command: ControlCommand, signal: AbortSignal): Promise<StepEnd> {
+/** `workflowId`: the workflow the command belongs to, when its sender said (a header, or STEP_WORKFLOW_ID). */
+export async function runReportedStep(
+  definition: FunctionDefinition,
+  ports: Ports,
+  options: HarnessOptions,
+  command: ControlCommand,
+  signal: AbortSignal,
+  workflowId?: string,
+): Promise<StepEnd> {
   const fn = definition.name;
   const { instrumentation } = ports;
   const started = performance.now();
   // Every line of the step names its workflow, step and function, so a log search for one finds it all.
-  const stepLog = ports.logger.child({ fn, workflow_id: command.workflow_id ?? command.stage?.workflow_id, queue_id: command.queue_id, step: command.target });
+  const stepLog = ports.logger.child({ fn, workflow_id: workflowId ?? command.stage?.workflow_id, queue_id: command.queue_id, step: command.target });
   const reporter = new StepReporter(ports.bus, command, stepLog, { pod: options.pod, job: options.job });
   /** A step's records written so far; what is new since the last report counts as the function's records out. */
   const wrote = (records: number) => {
@@ -77,12 +85,12 @@ export interface SingleStep {
  * The seed's jobs mode: a Job's pod is given its command (STEP_COMMAND, the seed's JSON) and runs that one
  * step, reporting on queue-events as any step does, without reading the command topic.
  */
-export function runSingleCommand(definition: FunctionDefinition, ports: Ports, options: HarnessOptions, commandJson: string): SingleStep {
+export function runSingleCommand(definition: FunctionDefinition, ports: Ports, options: HarnessOptions, commandJson: string, workflowId?: string): SingleStep {
   const parsed = controlCommandSchema.safeParse(JSON.parse(commandJson));
   if (!parsed.success) throw new Error(`STEP_COMMAND is not a command: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   if (parsed.data.target !== definition.target) throw new Error(`STEP_COMMAND targets ${parsed.data.target}, not ${definition.target}`);
   const controller = new AbortController();
-  const ended = runReportedStep(definition, ports, options, parsed.data, controller.signal);
+  const ended = runReportedStep(definition, ports, options, parsed.data, controller.signal, workflowId);
   return {
     ended,
     async stop() {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningExchangeSim, startExchangeSim } from '../../functions/exchange-sim/serve.ts';
 import { SqliteStore } from '../../shared/adapters/embedded/sqlite-store.ts';
 import { KafkaBus } from '../../shared/adapters/kafka/kafka-bus.ts';
-import { controlTopicFor } from '../../shared/contracts/control.ts';
+import { WORKFLOW_ID_HEADER, controlTopicFor } from '../../shared/contracts/control.ts';
 import { eventsTopic } from '../../shared/contracts/events.ts';
 import { DEAD_LETTER_TOPIC } from '../../shared/harness/dead-letter.ts';
 import { silentLogger } from '../../shared/logger.ts';
@@ -170,9 +170,11 @@ describe('functions as separate processes on Kafka', () => {
     const commands = await readAll(kafka, controlTopicFor('loader-producer').name, (m) => m.value.includes(suffix), 4);
     const events = await readAll(kafka, eventsTopic.name, (m) => m.value.includes(suffix) && !m.value.includes('"retrying"'), 16);
     expect(commands).toHaveLength(4);
-    for (const { value } of commands) {
+    for (const { value, headers } of commands) {
       const command = JSON.parse(value);
       expect(Object.keys(command).sort()).toEqual(SEED_COMMAND_FIELDS);
+      // The workflow rides beside the seed's fields, in a header, for the steps' logs.
+      expect(headers[WORKFLOW_ID_HEADER]).toBe(body.id);
       expect(command).toMatchObject({ command: 'start', target: 'loader-producer', time_range: '2024-08-09:2024-08-10', image: 'streamforge/loader-producer:v0.1.0' });
       expect(command.queue_id).toMatch(new RegExp(`^wf-(btc|eth)usdt-api_(candles_5m|trades)-20240809-${suffix}$`));
       expect(command.kafka_topic).toBe(`${command.queue_id}-data`);
