@@ -1,7 +1,10 @@
 // End-to-end ingest on embedded adapters: POST a workflow, wait for "succeeded", count what the store holds.
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { loadConfig } from '../shared/config.ts';
 import { silentLogger } from '../shared/logger.ts';
 import { startLocalPlatform } from '../platform/local.ts';
@@ -15,6 +18,7 @@ export interface IngestResult {
   readonly workload: string;
 }
 
+const run = promisify(execFile);
 const quiet = new ProgressView({ isTTY: false, write: () => true });
 
 /** `metrics: false` detaches the metrics listeners, so the run shows what the catalog costs. */
@@ -49,14 +53,23 @@ export interface MetricsCost {
 
 const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
-/** The same ingest, alternately with and without the metrics listeners, `runs` times each; medians compared. */
+/** One ingest in a process of its own: a fresh heap, so no run inherits another's garbage. */
+async function ingestInChild(symbols: string[], types: string[], range: string, metrics: boolean): Promise<IngestResult> {
+  const { stdout } = await run(process.execPath, [fileURLToPath(import.meta.url), symbols.join(','), types.join(','), range, metrics ? 'metrics' : 'no-metrics'], {
+    timeout: 600_000,
+    maxBuffer: 1024 * 1024,
+  });
+  return JSON.parse(stdout.trim().split('\n').at(-1)!) as IngestResult;
+}
+
+/** The same ingest, alternately with and without the metrics listeners, `runs` times each, each in its own process; medians compared. */
 export async function benchMetricsCost(symbols: string[], types: string[], range: string, runs = 3): Promise<MetricsCost> {
   const withMetrics: number[] = [];
   const withoutMetrics: number[] = [];
   let workload = '';
-  for (let run = 0; run < runs; run++) {
-    const on = await benchIngest(symbols, types, range, {}, { metrics: true });
-    const off = await benchIngest(symbols, types, range, {}, { metrics: false });
+  for (let i = 0; i < runs; i++) {
+    const on = await ingestInChild(symbols, types, range, true);
+    const off = await ingestInChild(symbols, types, range, false);
     if (on.records !== off.records) throw new Error(`runs stored different counts: ${on.records} with metrics, ${off.records} without`);
     withMetrics.push(on.recordsPerSecond);
     withoutMetrics.push(off.recordsPerSecond);
@@ -67,7 +80,8 @@ export async function benchMetricsCost(symbols: string[], types: string[], range
   return { workload, runs, withMetrics: a, withoutMetrics: b, costPercent: ((b - a) / b) * 100 };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const cost = await benchMetricsCost(['BTCUSDT', 'ETHUSDT', 'SOLUSDT'], ['api_candles_1m', 'api_trades'], '2024-08-01:2024-08-08');
-  console.log(cost);
+// `node bench/ingest.ts SYMBOLS TYPES RANGE metrics|no-metrics`: one run, its figures as JSON on the last line.
+if (import.meta.main) {
+  const [symbols = '', types = '', range = '', metrics = 'metrics'] = process.argv.slice(2);
+  console.log(JSON.stringify(await benchIngest(symbols.split(','), types.split(','), range, {}, { metrics: metrics === 'metrics' })));
 }
