@@ -1,27 +1,17 @@
 // POST /events honours the sink contract of a Knative KafkaSource: the same event twice changes state
 // once, a malformed one is a 400 naming what is wrong, a handling failure a 5xx so it comes again.
 import { describe, expect, it } from 'vitest';
+import { startEngine } from '../../test/orchestrator.ts';
 import { z } from 'zod';
-import { MemoryBus } from '../../shared/adapters/embedded/memory-bus.ts';
 import { SqliteStore } from '../../shared/adapters/embedded/sqlite-store.ts';
 import { type QueueEvent, queueEventSchema } from '../../shared/contracts/events.ts';
 import { workflowRequestSchema } from '../../shared/contracts/workflow.ts';
-import { Instrumentation } from '../../shared/harness/instrumentation.ts';
 import { silentLogger } from '../../shared/logger.ts';
 import type { Store } from '../../shared/ports/store.ts';
 import { createOrchestratorApp } from './app.ts';
-import { WorkflowEngine } from './engine.ts';
 
 async function orchestrator(store: Store = new SqliteStore(':memory:')) {
-  const engine = new WorkflowEngine({
-    bus: new MemoryBus(),
-    store,
-    logger: silentLogger,
-    instrumentation: new Instrumentation(),
-    image: (t) => `test/${t}`,
-    eventsFrom: 'cloudevents',
-  });
-  await engine.start();
+  const { engine } = await startEngine({ store, eventsFrom: 'cloudevents' });
   const app = createOrchestratorApp({ engine, store, logger: silentLogger });
   const workflow = await engine.create(workflowRequestSchema.parse({ symbols: ['BTCUSDT'], types: ['api_trades'], time_range: '2024-08-01:2024-08-02' }));
   const loader = workflow.steps[0]!;

@@ -1,16 +1,13 @@
 // GET /workflows/:id/events through app.request(): the timeline in order, paged by ?after= and ?limit=
 // with a next link, a 400 naming the parameter, a 404 naming the workflow, answers as the OpenAPI says.
 import { describe, expect, it } from 'vitest';
-import { MemoryBus } from '../../shared/adapters/embedded/memory-bus.ts';
-import { SqliteStore } from '../../shared/adapters/embedded/sqlite-store.ts';
+import { startEngine } from '../../test/orchestrator.ts';
 import type { QueueEvent } from '../../shared/contracts/events.ts';
 import type { TimelineEntry } from '../../shared/contracts/timeline.ts';
 import { type Step, workflowRequestSchema } from '../../shared/contracts/workflow.ts';
-import { Instrumentation } from '../../shared/harness/instrumentation.ts';
 import { silentLogger } from '../../shared/logger.ts';
 import { openApiChecker } from '../../test/openapi.ts';
 import { createOrchestratorApp } from './app.ts';
-import { WorkflowEngine } from './engine.ts';
 
 interface Page {
   workflow_id: string;
@@ -36,16 +33,7 @@ const report = (step: Step, status: QueueEvent['status'], records: number, messa
 
 /** A workflow whose loader reported, retried and failed: nine entries. */
 async function failedWorkflow() {
-  const store = new SqliteStore(':memory:');
-  const engine = new WorkflowEngine({
-    bus: new MemoryBus(),
-    store,
-    logger: silentLogger,
-    instrumentation: new Instrumentation(),
-    image: (t) => `test/${t}`,
-    eventsFrom: 'cloudevents',
-  });
-  await engine.start();
+  const { engine, store } = await startEngine({ eventsFrom: 'cloudevents' });
   const app = createOrchestratorApp({ engine, store, logger: silentLogger });
   const workflow = await engine.create(workflowRequestSchema.parse({ symbols: ['ETHUSDT'], types: ['api_trades'], time_range: '2024-08-01:2024-08-02' }));
   const loader = workflow.steps[0]!;

@@ -3,13 +3,10 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { MemoryBus } from '../../shared/adapters/embedded/memory-bus.ts';
-import { SqliteStore } from '../../shared/adapters/embedded/sqlite-store.ts';
+import { startEngine } from '../../test/orchestrator.ts';
 import type { QueueEvent } from '../../shared/contracts/events.ts';
 import { type Step, workflowRequestSchema } from '../../shared/contracts/workflow.ts';
-import { Instrumentation } from '../../shared/harness/instrumentation.ts';
 import { until } from '../../test/helpers.ts';
-import { WorkflowEngine } from './engine.ts';
 
 interface Line {
   level: number;
@@ -49,17 +46,7 @@ const report = (step: Step, status: QueueEvent['status'], records: number, messa
 describe('orchestrator logs', () => {
   it('binds fn, workflow_id, queue_id and step on every line about a workflow and its steps', async () => {
     const { lines, logger } = capture();
-    const engine = new WorkflowEngine({
-      bus: new MemoryBus(),
-      store: new SqliteStore(':memory:'),
-      logger,
-      instrumentation: new Instrumentation(),
-      image: (t) => `test/${t}`,
-      eventsFrom: 'cloudevents',
-      startTimeoutMs: 60_000,
-      silenceTimeoutMs: 60_000,
-    });
-    await engine.start();
+    const { engine } = await startEngine({ logger, eventsFrom: 'cloudevents', startTimeoutMs: 60_000, silenceTimeoutMs: 60_000 });
     const workflow = await engine.create(workflowRequestSchema.parse({ symbols: ['BTCUSDT'], types: ['api_candles_5m', 'api_trades'], time_range: '2024-08-01:2024-08-02' }));
     const trades = workflow.steps.find((s) => s.target === 'loader-producer' && s.type.kind === 'trades')!;
     await engine.receive('1', report(trades, 'started', 0, 'started'));

@@ -2,17 +2,14 @@
 // twice kept once (also after a restart), and the orchestrator's own decisions — commands dispatched and
 // stopped, a silent step timed out, a pod that failed, how the workflow ended — between the reports.
 import { describe, expect, it } from 'vitest';
-import { MemoryBus } from '../../shared/adapters/embedded/memory-bus.ts';
+import { startEngine as startTestEngine } from '../../test/orchestrator.ts';
 import { SqliteStore } from '../../shared/adapters/embedded/sqlite-store.ts';
 import { type QueueEvent, eventsTopic } from '../../shared/contracts/events.ts';
 import type { TimelineEntry } from '../../shared/contracts/timeline.ts';
 import { type Step, workflowRequestSchema } from '../../shared/contracts/workflow.ts';
-import { Instrumentation } from '../../shared/harness/instrumentation.ts';
 import { publish } from '../../shared/harness/publish.ts';
-import { silentLogger } from '../../shared/logger.ts';
-import type { Store } from '../../shared/ports/store.ts';
 import { until } from '../../test/helpers.ts';
-import { type EngineOptions, WorkflowEngine } from './engine.ts';
+import type { EngineOptions, WorkflowEngine } from './engine.ts';
 import type { Launcher, PodReport } from './launcher.ts';
 import { planWorkflow } from './plan.ts';
 import { Timeline, decisionEntry, reportEntry } from './timeline.ts';
@@ -35,13 +32,7 @@ function report(step: Step, status: QueueEvent['status'], records: number, extra
   };
 }
 
-async function startEngine(options: Partial<EngineOptions> & { store?: Store } = {}) {
-  const bus = options.bus ?? new MemoryBus();
-  const store = options.store ?? new SqliteStore(':memory:');
-  const engine = new WorkflowEngine({ bus, store, logger: silentLogger, instrumentation: new Instrumentation(), image: (t) => `test/${t}`, checkEveryMs: 20, ...options });
-  await engine.start();
-  return { engine, bus, store };
-}
+const startEngine = (options: Partial<EngineOptions> = {}) => startTestEngine({ checkEveryMs: 20, ...options });
 
 async function timeline(engine: WorkflowEngine, id: string): Promise<TimelineEntry[]> {
   return (await engine.events(id, 0, 5000)).entries;
